@@ -1,0 +1,40 @@
+# The two commands of the README: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The store `make run` fills: a SQLite file in this directory unless NIGEHBAN_DATABASE_URL says otherwise.
+export NIGEHBAN_DATABASE_URL ?= sqlite:///nigehban.db
+
+.PHONY: run test check bench install clean
+
+$(BIN)/nigehban: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/nigehban
+
+## run: set up, load the synthetic demo world, link duplicate reports, print a summary
+run: install
+	$(BIN)/nigehban init
+	$(BIN)/nigehban demo
+	$(BIN)/nigehban dedupe
+	$(BIN)/nigehban incidents list --target police --since 2023-01-01 --limit 10
+
+## test: the whole suite, on SQLite and PostgreSQL (PostgreSQL tests skip if it is not running, fail under CI=true)
+test: install
+	$(BIN)/python -m pytest -q
+
+## check: formatting, lint and types
+check: install
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+## bench: the benchmarks behind BENCHMARKS.md (minutes; writes into benchmarks/out/)
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache benchmarks/out

@@ -1,0 +1,3 @@
+from nigehban.cli import main
+
+main()

@@ -1,0 +1,294 @@
+"""The application object: settings, the database, and every service, in one place.
+
+The CLI, the tests (and later the web app) build it the same way::
+
+    >>> from nigehban import Nigehban
+    >>> app = Nigehban(database_url="sqlite:///:memory:")
+    >>> app.init()
+    '0001'
+    >>> app.summary().incidents
+    0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Engine
+
+from nigehban.ingest.pipeline import ImportReport, Mapper, ProgressCallback, run_import
+from nigehban.settings import Settings
+from nigehban.store import database
+from nigehban.store.queries import (
+    BatchInfo,
+    Incident,
+    IncidentFilter,
+    StoreSummary,
+    find_incidents,
+    get_incident,
+    list_batches,
+    store_summary,
+    update_incident,
+)
+from nigehban.store.seed import seed_taxonomy
+
+__all__ = ["Nigehban"]
+
+
+class Nigehban:
+    """One Nigehban installation: a store and the services that work on it.
+
+    Args:
+        settings: the settings; by default read from the environment (``NIGEHBAN_*``).
+        database_url: shortcut to override ``settings.database_url``.
+    """
+
+    def __init__(self, settings: Settings | None = None, *, database_url: str | None = None) -> None:
+        if settings is None:
+            settings = Settings() if database_url is None else Settings(database_url=database_url)
+        elif database_url is not None:
+            settings = settings.model_copy(update={"database_url": Settings(database_url=database_url).database_url})
+        self.settings = settings
+        self._engine: Engine | None = None
+        self._schema_checked = False
+
+    def __repr__(self) -> str:
+        return f"<Nigehban {self.engine.url.render_as_string(hide_password=True)}>"
+
+    # the store -----------------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (created on first use)."""
+        if self._engine is None:
+            if self.settings.database_url == "sqlite:///:memory:":
+                # one shared connection, or every connection would see its own empty database
+                from sqlalchemy.pool import StaticPool
+
+                self._engine = database.create_store_engine(
+                    self.settings.database_url,
+                    poolclass=StaticPool,
+                    connect_args={"check_same_thread": False},
+                )
+            else:
+                self._engine = database.create_store_engine(self.settings.database_url)
+        return self._engine
+
+    def init(self) -> str:
+        """Create the schema, or upgrade it to this version's, and load the taxonomy. Returns the revision."""
+        revision = database.upgrade(self.engine)
+        with self.engine.begin() as connection:
+            seed_taxonomy(connection)
+        self._schema_checked = True
+        return revision
+
+    def ready(self) -> Engine:
+        """The engine, after checking the schema is current; an empty database is initialised first.
+
+        Raises :class:`~nigehban.errors.SchemaOutdated` for an older schema (run :meth:`init`), and
+        :class:`~nigehban.errors.DatabaseNotInitialised` for a database holding other tables.
+        """
+        if not self._schema_checked:
+            if database.current_revision(self.engine) is None and not _has_tables(self.engine):
+                self.init()
+            database.require_schema(self.engine)
+            self._schema_checked = True
+        return self.engine
+
+    def close(self) -> None:
+        """Release the database connections."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+            self._schema_checked = False
+
+    def __enter__(self) -> Nigehban:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # imports -------------------------------------------------------------------------------------
+
+    def import_rows(
+        self,
+        mapper: Mapper,
+        path: str | Path,
+        *,
+        strict: bool = False,
+        rejects: str | Path | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """Import a file with any :class:`~nigehban.ingest.pipeline.Mapper` (the importers below use this)."""
+        return run_import(
+            self.ready(),
+            mapper,
+            path,
+            actor=self.settings.actor,
+            batch_rows=self.settings.import_batch_rows,
+            strict=strict,
+            rejects=rejects,
+            progress=progress,
+        )
+
+    def import_gtd(
+        self,
+        path: str | Path,
+        *,
+        dataset: str = "gtd",
+        strict: bool = False,
+        rejects: str | Path | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """Import a GTD export (CSV or XLSX, gzip accepted) with GTD's official column names.
+
+        Example::
+
+            report = app.import_gtd("globalterrorismdb_0522dist.csv.gz", rejects="gtd-rejects.csv")
+            print(report.inserted, report.rejected)
+        """
+        from nigehban.ingest.gtd import GtdMapper
+
+        return self.import_rows(GtdMapper(dataset=dataset), path, strict=strict, rejects=rejects, progress=progress)
+
+    def import_ucdp(
+        self,
+        path: str | Path,
+        *,
+        dataset: str = "ucdp",
+        strict: bool = False,
+        rejects: str | Path | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """Import a UCDP GED or Candidate events CSV (gzip accepted)."""
+        from nigehban.ingest.ucdp import UcdpMapper
+
+        return self.import_rows(UcdpMapper(dataset=dataset), path, strict=strict, rejects=rejects, progress=progress)
+
+    def import_acled(
+        self,
+        path: str | Path,
+        *,
+        dataset: str = "acled",
+        strict: bool = False,
+        rejects: str | Path | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """Import an ACLED export CSV (gzip accepted)."""
+        from nigehban.ingest.acled import AcledMapper
+
+        return self.import_rows(AcledMapper(dataset=dataset), path, strict=strict, rejects=rejects, progress=progress)
+
+    def import_csv(
+        self,
+        path: str | Path,
+        *,
+        mapping: str | Path,
+        strict: bool = False,
+        rejects: str | Path | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """Import an agency spreadsheet (CSV/XLSX) with a column mapping declared in a TOML file.
+
+        See ``docs/mapping.md`` and ``examples/`` for the mapping format.
+        """
+        from nigehban.ingest.mapped_csv import ColumnMapping, MappedCsvMapper
+
+        mapper = MappedCsvMapper(ColumnMapping.from_file(mapping))
+        return self.import_rows(mapper, path, strict=strict, rejects=rejects, progress=progress)
+
+    def batches(self, *, dataset: str | None = None) -> list[BatchInfo]:
+        """Every import run, newest first."""
+        with self.ready().connect() as connection:
+            return list_batches(connection, dataset=dataset)
+
+    def write_rejects(self, batch_id: int, path: str | Path) -> int:
+        """Write the rows an import refused to a CSV (original columns + ``_row``, ``_column``, ``_reason``)."""
+        from nigehban.ingest.rejects import write_batch_rejects
+
+        with self.ready().connect() as connection:
+            return write_batch_rejects(connection, batch_id, path)
+
+    # incidents -----------------------------------------------------------------------------------
+
+    def incidents(self, filter: IncidentFilter | None = None, *, limit: int | None = None) -> list[Incident]:
+        """Active incidents (not merged into another) matching ``filter``, by date then id."""
+        with self.ready().connect() as connection:
+            return find_incidents(connection, filter or IncidentFilter(), limit=limit)
+
+    def incident(self, incident_id: int) -> Incident:
+        """One incident with its sources, merges and history (raises :class:`~nigehban.errors.IncidentNotFound`)."""
+        with self.ready().connect() as connection:
+            return get_incident(connection, incident_id)
+
+    def update_incident(self, incident_id: int, changes: Mapping[str, Any], *, note: str | None = None) -> Incident:
+        """An analyst's correction of canonical fields, kept in the change log with who, when, before, after."""
+        with self.ready().begin() as connection:
+            update_incident(connection, incident_id, dict(changes), actor=self.settings.actor, note=note)
+        return self.incident(incident_id)
+
+    def export_incidents(
+        self,
+        output: IO[str],
+        *,
+        format: str = "csv",
+        filter: IncidentFilter | None = None,
+    ) -> int:
+        """Write active incidents to ``output`` as ``csv``, ``jsonl`` or ``geojson``; returns how many.
+
+        Field names are those of the incident record plus ``sources`` (``dataset:key`` of each source
+        record, ``;``-separated in CSV, a list in JSON).
+        """
+        from nigehban.export import export_incidents
+
+        return export_incidents(self.ready(), output, format=format, filter=filter or IncidentFilter())
+
+    def summary(self) -> StoreSummary:
+        """Counts of what the store holds, for a first look."""
+        with self.ready().connect() as connection:
+            return store_summary(connection)
+
+    # deduplication -------------------------------------------------------------------------------
+
+    def dedupe(self, config: Any = None, *, dry_run: bool = False, progress: ProgressCallback | None = None) -> Any:
+        """Merge incidents that several sources report (see :mod:`nigehban.ingest.dedupe`)."""
+        from nigehban.ingest.dedupe import DedupeConfig, run_dedupe
+
+        return run_dedupe(
+            self.ready(),
+            config or DedupeConfig(),
+            actor=self.settings.actor,
+            dry_run=dry_run,
+            progress=progress,
+        )
+
+    def merges(self, *, include_undone: bool = False, incident_id: int | None = None) -> list[Any]:
+        """Merges, newest first."""
+        from nigehban.ingest.dedupe import list_merges
+
+        with self.ready().connect() as connection:
+            return list_merges(connection, include_undone=include_undone, incident_id=incident_id)
+
+    def undo_merge(self, merge_id: int) -> Any:
+        """Undo a merge: the merged incident and its sources come back as they were."""
+        from nigehban.ingest.dedupe import undo_merge
+
+        with self.ready().begin() as connection:
+            return undo_merge(connection, merge_id, actor=self.settings.actor)
+
+    # demo ----------------------------------------------------------------------------------------
+
+    def demo(self, *, seed: int = 2023, start: dt.date | None = None, end: dt.date | None = None) -> list[ImportReport]:
+        """Fill the store with the synthetic demo world (clearly labelled synthetic; see :mod:`nigehban.demo`)."""
+        from nigehban.demo import load_demo
+
+        return load_demo(self, seed=seed, start=start, end=end)
+
+
+def _has_tables(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
+    return bool(inspect(engine).get_table_names())

@@ -1,0 +1,99 @@
+"""Named errors of the Nigehban domain.
+
+Every error a user can cause carries a message that says what to do about it. Errors about input
+files name the file, and where it applies the row (as a spreadsheet shows it: the header is row 1)
+and the column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "DatabaseNotInitialised",
+    "ImportFormatError",
+    "ImportRowError",
+    "IncidentNotFound",
+    "InvalidFieldValue",
+    "MappingError",
+    "MergeNotFound",
+    "MergeUndoError",
+    "NigehbanError",
+    "SchemaOutdated",
+]
+
+
+class NigehbanError(Exception):
+    """Base class of every error Nigehban raises on purpose."""
+
+
+class DatabaseNotInitialised(NigehbanError):
+    """The database has no Nigehban schema yet."""
+
+
+class SchemaOutdated(NigehbanError):
+    """The database schema is older (or newer) than this version of Nigehban expects."""
+
+
+class ImportFormatError(NigehbanError):
+    """A file is not of the format the importer reads (wrong type, missing columns, unreadable)."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class ImportRowError(NigehbanError):
+    """A row of an input file that cannot be turned into an incident.
+
+    Raised by ``--strict`` imports at the first bad row; non-strict imports record the same
+    information as a reject and carry on.
+    """
+
+    def __init__(self, path: str | Path, row: int, column: str | None, reason: str) -> None:
+        self.path = str(path)
+        self.row = row
+        self.column = column
+        self.reason = reason
+        where = f"row {row}" + (f", column {column!r}" if column else "")
+        super().__init__(f"{self.path}: {where}: {reason}")
+
+
+class MappingError(NigehbanError):
+    """A column-mapping file for ``import csv`` is invalid."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class InvalidFieldValue(NigehbanError, ValueError):
+    """A value is not allowed in a canonical incident field (e.g. an unknown attack type)."""
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field}={value!r}: {reason}")
+
+
+class IncidentNotFound(NigehbanError, LookupError):
+    """No incident has the given id."""
+
+    def __init__(self, incident_id: int) -> None:
+        self.incident_id = incident_id
+        super().__init__(f"no incident with id {incident_id}")
+
+
+class MergeNotFound(NigehbanError, LookupError):
+    """No merge has the given id."""
+
+    def __init__(self, merge_id: int) -> None:
+        self.merge_id = merge_id
+        super().__init__(f"no merge with id {merge_id}")
+
+
+class MergeUndoError(NigehbanError):
+    """A merge cannot be undone as things stand (e.g. it was already undone)."""

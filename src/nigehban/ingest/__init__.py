@@ -1,0 +1,1 @@
+"""Importers (one streaming mapper per source format), the shared import pipeline, and deduplication."""

@@ -1,0 +1,1 @@
+"""The incident store: tables, migrations, queries and the change log."""

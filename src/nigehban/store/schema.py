@@ -1,0 +1,258 @@
+"""The tables of the store.
+
+- ``source_records``: every row an import has read, untouched (dataset, key, raw payload, content
+  hash, the batches that brought it), with the canonical record it was mapped to and the incident
+  it currently belongs to.
+- ``incidents``: the canonical incidents. An incident merged into another by deduplication keeps
+  its row (``merged_into_id`` points at the survivor) so that the merge can be undone.
+- ``merges``: every merge with its score, what it moved and what it filled in; undone merges stay.
+- ``change_log``: append-only (enforced by triggers) record of who changed what, when, before, after.
+- ``import_batches`` and ``import_rejects``: one row per import run, and every row it refused.
+- taxonomy: ``attack_types``, ``target_types``, ``weapon_types``, ``groups``, ``group_aliases``.
+
+The Alembic migrations in ``store/migrations`` create exactly these tables; a test compares them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "BATCHES",
+    "CHANGE_LOG",
+    "GROUPS_TABLE",
+    "GROUP_ALIASES",
+    "INCIDENTS",
+    "MERGES",
+    "REJECTS",
+    "SOURCES",
+    "AttackType",
+    "Base",
+    "ChangeLogEntry",
+    "Count",
+    "GroupAlias",
+    "GroupRow",
+    "ImportBatch",
+    "ImportReject",
+    "IncidentRow",
+    "MergeRow",
+    "SourceRecord",
+    "TargetType",
+    "WeaponType",
+    "utcnow",
+]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Timestamps are stored in UTC."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Count(TypeDecorator[float]):
+    """A casualty count: stored as a float (GTD spreads shared tolls as fractions), read back as an
+    ``int`` when whole so that 3 is 3, not 3.0."""
+
+    impl = Float
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> float | None:
+        if value is None:
+            return None
+        number = float(value)
+        return int(number) if number.is_integer() else number
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012 - SQLAlchemy's hook
+
+
+class AttackType(Base):
+    __tablename__ = "attack_types"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+
+
+class TargetType(Base):
+    __tablename__ = "target_types"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+
+
+class WeaponType(Base):
+    __tablename__ = "weapon_types"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+
+
+class GroupRow(Base):
+    __tablename__ = "groups"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="group")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class GroupAlias(Base):
+    __tablename__ = "group_aliases"
+    normalised: Mapped[str] = mapped_column(String(200), primary_key=True)
+    alias: Mapped[str] = mapped_column(String(200))
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(64), index=True)
+    importer: Mapped[str] = mapped_column(String(32))
+    source_path: Mapped[str] = mapped_column(Text)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    header: Mapped[list[Any] | None] = mapped_column(JSON)
+    options: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    actor: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_inserted: Mapped[int] = mapped_column(Integer, default=0)
+    rows_updated: Mapped[int] = mapped_column(Integer, default=0)
+    rows_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    rows_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportReject(Base):
+    __tablename__ = "import_rejects"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    row_number: Mapped[int] = mapped_column(Integer)
+    column: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    # "rejected" (bad data) or "skipped" (out of scope for the importer, e.g. an ACLED protest)
+    kind: Mapped[str] = mapped_column(String(16), default="rejected")
+    payload: Mapped[str] = mapped_column(Text)
+
+
+class IncidentRow(Base):
+    __tablename__ = "incidents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    date_precision: Mapped[str] = mapped_column(String(8), default="day")
+    province: Mapped[str | None] = mapped_column(String(64), index=True)
+    district_pcode: Mapped[str | None] = mapped_column(String(16), index=True)
+    district: Mapped[str | None] = mapped_column(String(120))
+    tehsil_pcode: Mapped[str | None] = mapped_column(String(16))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    geo_precision: Mapped[str | None] = mapped_column(String(16))
+    place: Mapped[str | None] = mapped_column(Text)
+    attack_type: Mapped[str] = mapped_column(ForeignKey("attack_types.code"), index=True, default="unknown")
+    target_type: Mapped[str] = mapped_column(ForeignKey("target_types.code"), index=True, default="unknown")
+    target_detail: Mapped[str | None] = mapped_column(Text)
+    weapon_type: Mapped[str] = mapped_column(ForeignKey("weapon_types.code"), default="unknown")
+    suicide: Mapped[bool | None] = mapped_column(Boolean)
+    complex_attack: Mapped[bool | None] = mapped_column(Boolean)
+    perpetrator: Mapped[str] = mapped_column(String(200), index=True, default="Unknown")
+    perpetrator_claimed: Mapped[bool | None] = mapped_column(Boolean)
+    killed: Mapped[float | None] = mapped_column(Count)
+    killed_perpetrators: Mapped[float | None] = mapped_column(Count)
+    wounded: Mapped[float | None] = mapped_column(Count)
+    wounded_perpetrators: Mapped[float | None] = mapped_column(Count)
+    killed_security: Mapped[float | None] = mapped_column(Count)
+    summary: Mapped[str | None] = mapped_column(Text)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SourceRecord(Base):
+    __tablename__ = "source_records"
+    __table_args__ = (UniqueConstraint("dataset", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(200))
+    # JSON object of the row's non-empty cells exactly as read (strings); the header is on the batch.
+    payload: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(40))
+    # JSON of the canonical record the importer mapped the payload to; compared on re-import so that
+    # a corrected file (or mapping) updates only what changed.
+    record: Mapped[str] = mapped_column(Text)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    first_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    last_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MergeRow(Base):
+    __tablename__ = "merges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kept_incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    merged_incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    components: Mapped[dict[str, Any]] = mapped_column(JSON)
+    moved_source_ids: Mapped[list[Any]] = mapped_column(JSON)
+    filled_fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    method: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class ChangeLogEntry(Base):
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(32))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    merge_id: Mapped[int | None] = mapped_column(ForeignKey("merges.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# The Core tables, typed, for the bulk paths that bypass the ORM.
+INCIDENTS = cast(Table, IncidentRow.__table__)
+SOURCES = cast(Table, SourceRecord.__table__)
+MERGES = cast(Table, MergeRow.__table__)
+CHANGE_LOG = cast(Table, ChangeLogEntry.__table__)
+BATCHES = cast(Table, ImportBatch.__table__)
+REJECTS = cast(Table, ImportReject.__table__)
+GROUPS_TABLE = cast(Table, GroupRow.__table__)
+GROUP_ALIASES = cast(Table, GroupAlias.__table__)
