@@ -32,8 +32,11 @@ def out_console() -> Console:
 
 
 def err_console() -> Console:
-    """Where progress, messages and errors go (stderr), so that stdout stays clean for data."""
-    return Console(stderr=True, highlight=False)
+    """Where progress, messages and errors go (stderr), so that stdout stays clean for data.
+
+    Lines are not wrapped: a message naming file, row and column stays one line, whatever the terminal.
+    """
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def get_app(ctx: typer.Context) -> Nigehban:

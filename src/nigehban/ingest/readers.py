@@ -137,10 +137,11 @@ class XlsxTable(Table):
     def __init__(self, path: Path, source: Path | IO[bytes]) -> None:
         super().__init__(path)
         import openpyxl  # imported here: only XLSX imports pay for it
+        from openpyxl.utils.exceptions import InvalidFileException
 
         try:
             workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
             raise ImportFormatError(path, f"cannot open as an XLSX workbook: {error}") from None
         self._closers = [workbook]
         sheet = workbook.worksheets[0]
@@ -200,8 +201,10 @@ def open_table(path: str | Path) -> Table:
             stream.seek(0)
             return CsvTable(path, raw, stream)
         if magic.startswith(ZIP_MAGIC):
-            raw.close()
-            return XlsxTable(path, path)
+            # a file object, not the path: openpyxl refuses paths whose extension is not .xlsx
+            table = XlsxTable(path, raw)
+            table._closers.append(raw)
+            return table
         return CsvTable(path, raw, raw)
     except BaseException:
         raw.close()

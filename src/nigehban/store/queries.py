@@ -257,8 +257,8 @@ class StoreSummary:
     by_province: dict[str, int]
     by_year: dict[int, int]
     by_target: dict[str, int]
-    killed: int
-    wounded: int
+    killed: float
+    wounded: float
     merges: int
     batches: int
 
@@ -271,6 +271,11 @@ def _counted(rows: Iterable[tuple[Any, int]]) -> dict[Any, int]:
     for key, count in rows:
         counter[key if key is not None else "(none)"] += count
     return dict(counter.most_common())
+
+
+def _whole(value: Any) -> float:
+    number = float(value)
+    return int(number) if number.is_integer() else number
 
 
 def store_summary(connection: Connection) -> StoreSummary:
@@ -307,8 +312,8 @@ def store_summary(connection: Connection) -> StoreSummary:
                 select(INCIDENTS.c.target_type, func.count()).where(active).group_by(INCIDENTS.c.target_type)
             )
         ),
-        killed=int(totals[3]),
-        wounded=int(totals[4]),
+        killed=_whole(totals[3]),
+        wounded=_whole(totals[4]),
         merges=connection.execute(select(func.count()).where(MERGES.c.undone_at.is_(None))).scalar_one(),
         batches=connection.execute(select(func.count()).select_from(BATCHES)).scalar_one(),
     )
