@@ -12,11 +12,33 @@ from nigehban import EXPORT_FIELDS, RECORD_FIELDS, IncidentRecord, InvalidFieldV
 from nigehban.record import coerce_field
 from nigehban.taxonomy import ATTACK_TYPES, GEO_PRECISIONS, PROVINCES, TARGET_TYPES, WEAPON_TYPES
 
-DESIGN_FIELDS = (
-    "id date date_precision province district_pcode district tehsil_pcode latitude longitude geo_precision place "
-    "attack_type target_type target_detail weapon_type suicide complex_attack perpetrator perpetrator_claimed "
-    "killed killed_perpetrators wounded wounded_perpetrators killed_security summary"
-).split()
+DESIGN_FIELDS = [
+    "id",
+    "date",
+    "date_precision",
+    "province",
+    "district_pcode",
+    "district",
+    "tehsil_pcode",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "place",
+    "attack_type",
+    "target_type",
+    "target_detail",
+    "weapon_type",
+    "suicide",
+    "complex_attack",
+    "perpetrator",
+    "perpetrator_claimed",
+    "killed",
+    "killed_perpetrators",
+    "wounded",
+    "wounded_perpetrators",
+    "killed_security",
+    "summary",
+]
 
 
 def test_export_fields_are_designs_plus_sources() -> None:
