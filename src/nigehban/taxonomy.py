@@ -117,6 +117,8 @@ PROVINCES: dict[str, tuple[str, ...]] = {
         "Tribal Areas",
         "Khyber Pakhtunkhwa province",
         "Pakhtunkhwa",
+        "Khyber Pakhtunkwa province",  # UCDP's spelling (GED, UCDP-AEC)
+        "Khyber Pakhtunkwa",
     ),
     "Punjab": ("Punjab province", "Panjab"),
     "Sindh": ("Sind", "Sindh province"),
@@ -181,8 +183,19 @@ GROUPS: tuple[Group, ...] = (
     Group("Mullah Nazir Group", ("Mullah Nazir", "Maulvi Nazir Group")),
     Group(
         "Taliban",
-        ("Afghan Taliban", "Islamic Emirate of Afghanistan"),
+        ("Afghan Taliban", "Islamic Emirate of Afghanistan", "Taleban"),
         note="Afghan Taliban (GTD's 'Taliban').",
+    ),
+    Group(
+        "Islamic State",
+        ("IS", "ISIS", "ISIL", "Islamic State of Iraq and the Levant", "Islamic State of Iraq and Syria", "Daesh"),
+        note="The organisation as a whole; UCDP codes every branch, ISKP included, as 'IS'.",
+    ),
+    Group(
+        "Islamic State Pakistan Province",
+        ("ISPP", "IS-PP", "Islamic State - Pakistan Province", "Islamic State (Pakistan)", "Wilayat Pakistan"),
+        parent="Islamic State",
+        note="Declared in 2019; earlier IS activity in Pakistan ran through ISKP.",
     ),
     Group(
         "Islamic State Khorasan Province",
@@ -195,6 +208,7 @@ GROUPS: tuple[Group, ...] = (
             "Islamic State of Iraq and the Levant - Khorasan Province",
             "Daesh Khorasan",
         ),
+        parent="Islamic State",
     ),
     Group("al-Qaida", ("Al-Qaida", "al-Qaeda", "Al Qaeda", "AQ", "Al-Qa'ida")),
     Group(
@@ -208,7 +222,10 @@ GROUPS: tuple[Group, ...] = (
     ),
     Group("Lashkar-e-Jhangvi al-Alami", ("LeJ-A", "Lashkar-e-Jhangvi Al-Alami"), parent="Lashkar-e-Jhangvi"),
     Group("Lashkar-e-Islam", ("LeI", "Lashkar-e-Islam (Pakistan)", "Lashkar-i-Islam")),
-    Group("Lashkar-e-Taiba", ("LeT", "Lashkar-e-Taiba (LeT)", "Lashkar-i-Taiba", "Jamaat-ud-Dawa")),
+    Group(
+        "Lashkar-e-Taiba",
+        ("LeT", "Lashkar-e-Taiba (LeT)", "Lashkar-i-Taiba", "Jamaat-ud-Dawa", "Jamaat ud-Dawah"),
+    ),
     Group("Jaish-e-Mohammad", ("JeM", "Jaish-e-Mohammad (JeM)", "Jaish-i-Mohammad", "Jaish-e-Muhammad")),
     Group(
         "Sipah-e-Sahaba Pakistan",
@@ -219,6 +236,17 @@ GROUPS: tuple[Group, ...] = (
         ("TNSM", "Tehrik-e-Nafaz-e-Shariat-e-Mohammadi (TNSM)", "Tehreek-e-Nifaz-e-Shariat-e-Mohammadi"),
     ),
     Group("Jundallah (Pakistan)", ("Jundallah", "Jundullah")),
+    Group("Ansar-ul-Sharia Pakistan", ("Ansar al-Sharia Pakistan", "Ansarul Sharia Pakistan")),
+    Group(
+        "Islamic Movement of Uzbekistan",
+        ("IMU", "Islamic Movement of Uzbekistan (IMU)"),
+        note="Foreign fighters based in the tribal areas (e.g. the 2014 Karachi airport attack).",
+    ),
+    Group(
+        "Jaish al-Adl",
+        ("Jaish ul-Adl", "Jaish-ul-Adl", "Jaish al-Adl (Iran)", "Army of Justice"),
+        note="Iranian Baloch militants operating from Pakistan's Balochistan.",
+    ),
     Group(
         "Baloch Liberation Army",
         ("BLA", "Baloch Liberation Army (BLA)", "Balochistan Liberation Army", "Baluch Liberation Army"),
@@ -244,9 +272,22 @@ GROUPS: tuple[Group, ...] = (
         ("MQM", "Muttahida Qami Movement (MQM)", "Muttahida Qaumi Movement (MQM)", "Mohajir Qaumi Movement"),
         kind="party",
     ),
+    Group("Pakistan Awami Tehreek", ("PAT", "Pakistan Awami Tehrik"), kind="party"),
+    Group(
+        "Tehreek-e-Labbaik Pakistan",
+        ("TLP", "Tehrik-e-Labbaik Pakistan", "Tehreek-e-Labbaik Ya Rasool Allah", "Tehreek-i-Labbaik Pakistan"),
+        kind="party",
+    ),
     Group(
         UNKNOWN_PERPETRATOR,
-        ("unknown", "not known", "unidentified", "unidentified militants"),
+        (
+            "unknown",
+            "not known",
+            "unidentified",
+            "unidentified militants",
+            "Unidentified Armed Group",  # ACLED
+            "Unidentified Armed Group (Pakistan)",
+        ),
         kind="unknown",
     ),
 )
