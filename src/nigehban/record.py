@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import operator
 from typing import Any
 
 from nigehban.errors import InvalidFieldValue
@@ -99,7 +100,12 @@ class IncidentRecord:
 
     def as_dict(self) -> dict[str, Any]:
         """The fields as Python values (``date`` stays a :class:`datetime.date`)."""
-        return {name: getattr(self, name) for name in RECORD_FIELDS}
+        return dict(zip(RECORD_FIELDS, _FIELD_VALUES(self), strict=True))
+
+    def as_tuple(self) -> tuple[Any, ...]:
+        """The field values in :data:`RECORD_FIELDS` order."""
+        values: tuple[Any, ...] = _FIELD_VALUES(self)
+        return values
 
     def as_json_dict(self) -> dict[str, Any]:
         """The fields as JSON values (``date`` as an ISO string)."""
@@ -122,6 +128,7 @@ def _check_choice(name: str, value: object, allowed: Any) -> None:
 
 
 RECORD_FIELDS: tuple[str, ...] = tuple(field.name for field in dataclasses.fields(IncidentRecord))
+_FIELD_VALUES = operator.attrgetter(*RECORD_FIELDS)
 EXPORT_FIELDS: tuple[str, ...] = ("id", *RECORD_FIELDS, "sources")
 
 

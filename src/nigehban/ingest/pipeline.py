@@ -22,20 +22,26 @@ import abc
 import dataclasses
 import hashlib
 import json
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
+from itertools import compress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+import orjson
+from sqlalchemy import Connection, Engine, bindparam, exists, func, insert, select, text, update
 
 from nigehban.errors import ImportFormatError, ImportRowError, InvalidFieldValue
 from nigehban.ingest.readers import Table, open_table
 from nigehban.ingest.rejects import RejectedRow, RejectsFile
 from nigehban.ingest.values import RowProblem, SkipRow
-from nigehban.record import IncidentRecord
+from nigehban.record import RECORD_FIELDS, IncidentRecord
+from nigehban.store.bulk import insert_rows
 from nigehban.store.changelog import ChangeLogWriter
+from nigehban.store.payloads import batch_headers, payload_cells
 from nigehban.store.schema import INCIDENTS, SOURCES, ImportBatch, ImportReject, utcnow
 
 __all__ = ["ImportReport", "Mapper", "ProgressCallback", "RejectedRow", "run_import"]
@@ -105,6 +111,63 @@ class ImportReport:
 
 
 @dataclasses.dataclass(slots=True)
+class _Chunk:
+    """Rows ready to write, and the rows refused since the previous chunk."""
+
+    items: list[_Prepared]
+    rejects: list[dict[str, Any]]
+
+
+_T = TypeVar("_T")
+
+
+def _read_ahead(chunks: Iterator[_T], depth: int = 2) -> Iterator[_T]:
+    """Yield from ``chunks`` while a thread reads and maps the next ones.
+
+    Reading and mapping is Python work; writing is mostly the database's (SQLite and psycopg
+    release the GIL), so on two cores the two overlap. An error in the reader (a bad file, a bad row
+    under ``--strict``) is raised here, in the writer's thread; when the writer stops early, the
+    reader stops too.
+    """
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        handoff.put(("chunk", chunk), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            handoff.put(("done", None))
+        except BaseException as error:  # handed to the writer's thread, raised there
+            handoff.put(("error", error))
+
+    reader = threading.Thread(target=produce, name="nigehban-import-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = handoff.get()
+            if kind == "chunk":
+                yield value
+            elif kind == "error":
+                raise value
+            else:
+                return
+    finally:
+        stop.set()
+        while reader.is_alive():  # unblock a reader waiting to hand over a chunk
+            try:
+                handoff.get_nowait()
+            except queue.Empty:
+                reader.join(timeout=0.1)
+
+
+@dataclasses.dataclass(slots=True)
 class _Prepared:
     row_number: int
     key: str
@@ -115,11 +178,13 @@ class _Prepared:
 
 
 def _payload(columns: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
-    return {column: cell for column, cell in zip(columns, cells, strict=False) if cell != ""}
+    """The row's non-empty cells by column, in file order (the raw payload)."""
+    return dict(compress(zip(columns, cells, strict=False), cells))
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, UTF-8 kept as is, dates as ISO strings (orjson: the import's hot path)."""
+    return orjson.dumps(value).decode("utf-8")
 
 
 def _file_sha256(path: Path) -> str:
@@ -172,17 +237,21 @@ def run_import(
             "started_at": utcnow(),
         }
         run = _ImportRun(mapper, table, report, rejects_file, actor, strict, progress)
+        with engine.connect() as connection:
+            run.new_dataset = not connection.execute(
+                select(exists().where(SOURCES.c.dataset == mapper.dataset))
+            ).scalar_one()
         if strict:
             with engine.begin() as connection:
                 report.batch_id = _create_batch(connection, batch_values)
-                for chunk in run.chunks(batch_rows):
+                for chunk in _read_ahead(run.chunks(batch_rows)):
                     run.write_chunk(connection, chunk)
                 _finish_batch(connection, report, "complete")
         else:
             with engine.begin() as connection:
                 report.batch_id = _create_batch(connection, batch_values)
             try:
-                for chunk in run.chunks(batch_rows):
+                for chunk in _read_ahead(run.chunks(batch_rows)):
                     with engine.begin() as connection:
                         run.write_chunk(connection, chunk)
                         _save_counts(connection, report)
@@ -195,6 +264,39 @@ def run_import(
                 _finish_batch(connection, report, "complete")
     report.seconds = time.perf_counter() - started
     return report
+
+
+SOURCE_COLUMNS = (
+    "dataset",
+    "key",
+    "payload",
+    "content_hash",
+    "record",
+    "incident_id",
+    "first_batch_id",
+    "last_batch_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def _allocate_incident_ids(connection: Connection, count: int) -> list[int]:
+    """Ids for ``count`` new incidents, known before inserting them.
+
+    Inserting with RETURNING in parameter order makes SQLAlchemy fall back to one statement a row on
+    SQLite; knowing the ids lets both incidents and their source records go in as one batch each.
+    PostgreSQL hands out ids from the table's sequence (safe with concurrent imports); SQLite takes
+    the next ids after the largest, which is safe because the transaction already holds the write lock.
+    """
+    if connection.dialect.name == "postgresql":
+        return list(
+            connection.execute(
+                text("select nextval(pg_get_serial_sequence('incidents', 'id')) from generate_series(1, :count)"),
+                {"count": count},
+            ).scalars()
+        )
+    start = int(connection.execute(select(func.coalesce(func.max(INCIDENTS.c.id), 0))).scalar_one()) + 1
+    return list(range(start, start + count))
 
 
 def _check_unique_columns(path: Path, columns: Sequence[str]) -> None:
@@ -253,22 +355,25 @@ class _ImportRun:
         self.progress = progress
         self.seen_keys: dict[str, int] = {}
         self.pending_rejects: list[dict[str, Any]] = []
+        self.new_dataset = False
+        """No source record of this dataset existed when the import started: every row is new."""
 
     # reading and mapping -------------------------------------------------------------------------
 
-    def chunks(self, size: int) -> Iterator[list[_Prepared]]:
-        chunk: list[_Prepared] = []
+    def chunks(self, size: int) -> Iterator[_Chunk]:
+        items: list[_Prepared] = []
         for row_number, cells in self.table.rows():
             self.report.rows_read += 1
             prepared = self._prepare(row_number, cells)
             if prepared is not None:
-                chunk.append(prepared)
-            if len(chunk) >= size or len(self.pending_rejects) >= size:
-                yield chunk
-                chunk = []
+                items.append(prepared)
+            if len(items) >= size or len(self.pending_rejects) >= size:
+                yield _Chunk(items, self.pending_rejects)
+                items, self.pending_rejects = [], []
                 self._report_progress()
-        if chunk or self.pending_rejects:
-            yield chunk
+        if items or self.pending_rejects:
+            yield _Chunk(items, self.pending_rejects)
+            self.pending_rejects = []
         self._report_progress()
 
     def _report_progress(self) -> None:
@@ -297,14 +402,14 @@ class _ImportRun:
             self._reject(row_number, cells, RejectedRow(row_number, skip.column, skip.reason, kind="skipped"))
             return None
         self.seen_keys[key] = row_number
-        payload = _dumps(row)
+        payload = orjson.dumps(cells)
         return _Prepared(
             row_number=row_number,
             key=key,
-            payload=payload,
-            content_hash=hashlib.sha1(payload.encode("utf-8")).hexdigest(),
+            payload=payload.decode("utf-8"),
+            content_hash=hashlib.sha1(payload).hexdigest(),
             record=record,
-            record_json=_dumps(record.as_json_dict()),
+            record_json=_dumps({name: value for name, value in record.as_dict().items() if value is not None}),
         )
 
     def _reject(self, row_number: int, cells: list[str], reject: RejectedRow) -> None:
@@ -330,14 +435,17 @@ class _ImportRun:
 
     # writing -------------------------------------------------------------------------------------
 
-    def write_chunk(self, connection: Connection, chunk: list[_Prepared]) -> None:
+    def write_chunk(self, connection: Connection, chunk: _Chunk) -> None:
         batch_id = self.report.batch_id
-        if self.pending_rejects:
-            connection.execute(
-                insert(ImportReject), [{**reject, "batch_id": batch_id} for reject in self.pending_rejects]
-            )
-            self.pending_rejects = []
-        if not chunk:
+        # Write first: on SQLite this takes the write lock before anything is read, so that the
+        # incident ids allocated below cannot be taken by another writer meanwhile.
+        _save_counts(connection, self.report)
+        if chunk.rejects:
+            connection.execute(insert(ImportReject), [{**reject, "batch_id": batch_id} for reject in chunk.rejects])
+        if not chunk.items:
+            return
+        if self.new_dataset:  # nothing to compare with: skip a million index look-ups
+            self._insert(connection, chunk.items)
             return
         existing = {
             row.key: row
@@ -347,18 +455,18 @@ class _ImportRun:
                     SOURCES.c.key,
                     SOURCES.c.content_hash,
                     SOURCES.c.record,
-                    SOURCES.c.payload,
                     SOURCES.c.incident_id,
+                    SOURCES.c.last_batch_id,
                 ).where(
                     SOURCES.c.dataset == self.mapper.dataset,
                     SOURCES.c.key.in_(bindparam("keys", expanding=True)),
                 ),
-                {"keys": [item.key for item in chunk]},
+                {"keys": [item.key for item in chunk.items]},
             )
         }
-        new = [item for item in chunk if item.key not in existing]
+        new = [item for item in chunk.items if item.key not in existing]
         changed = []
-        for item in chunk:
+        for item in chunk.items:
             old = existing.get(item.key)
             if old is None:
                 continue
@@ -373,28 +481,35 @@ class _ImportRun:
 
     def _insert(self, connection: Connection, items: list[_Prepared]) -> None:
         now = utcnow()
-        incident_rows = [{**item.record.as_dict(), "created_at": now, "updated_at": now} for item in items]
-        incident_ids = connection.execute(
-            insert(INCIDENTS).returning(INCIDENTS.c.id, sort_by_parameter_order=True),
-            incident_rows,
-        ).scalars()
+        incident_ids = _allocate_incident_ids(connection, len(items))
+        insert_rows(
+            connection,
+            INCIDENTS,
+            ("id", *RECORD_FIELDS, "created_at", "updated_at"),
+            [
+                (incident_id, *item.record.as_tuple(), now, now)
+                for item, incident_id in zip(items, incident_ids, strict=True)
+            ],
+        )
         batch_id = self.report.batch_id
         dataset = self.mapper.dataset
-        connection.execute(
-            insert(SOURCES),
+        insert_rows(
+            connection,
+            SOURCES,
+            SOURCE_COLUMNS,
             [
-                {
-                    "dataset": dataset,
-                    "key": item.key,
-                    "payload": item.payload,
-                    "content_hash": item.content_hash,
-                    "record": item.record_json,
-                    "incident_id": incident_id,
-                    "first_batch_id": batch_id,
-                    "last_batch_id": batch_id,
-                    "created_at": now,
-                    "updated_at": now,
-                }
+                (
+                    dataset,
+                    item.key,
+                    item.payload,
+                    item.content_hash,
+                    item.record_json,
+                    incident_id,
+                    batch_id,
+                    batch_id,
+                    now,
+                    now,
+                )
                 for item, incident_id in zip(items, incident_ids, strict=True)
             ],
         )
@@ -405,6 +520,13 @@ class _ImportRun:
         batch_id = self.report.batch_id
         log = ChangeLogWriter(connection, actor=self.actor, batch_id=batch_id)
         incident_ids = [old.incident_id for _, old in changed]
+        old_payloads = dict(
+            connection.execute(
+                select(SOURCES.c.id, SOURCES.c.payload).where(SOURCES.c.id.in_(bindparam("ids", expanding=True))),
+                {"ids": [old.id for _, old in changed]},
+            ).all()
+        )
+        headers = batch_headers(connection, {old.last_batch_id for _, old in changed})
         current = {
             row.id: row._mapping
             for row in connection.execute(
@@ -428,8 +550,11 @@ class _ImportRun:
                 "source_record",
                 old.id,
                 "import-update",
-                before={"content_hash": old.content_hash, "payload": json.loads(old.payload)},
-                after={"content_hash": item.content_hash, "payload": json.loads(item.payload)},
+                before={
+                    "content_hash": old.content_hash,
+                    "payload": payload_cells(headers[old.last_batch_id], old_payloads[old.id]),
+                },
+                after={"content_hash": item.content_hash, "payload": payload_cells(self.table.columns, item.payload)},
             )
             old_record = IncidentRecord.from_json_dict(json.loads(old.record)).as_dict()
             new_record = item.record.as_dict()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 __all__ = [
     "RowProblem",
@@ -67,7 +67,7 @@ def parse_float(row: Mapping[str, str], column: str) -> float | None:
 
 
 def parse_count(
-    row: Mapping[str, str], column: str, *, unknown_codes: Iterable[float] = (), whole: bool = False
+    row: Mapping[str, str], column: str, *, unknown_codes: Collection[float] = (), whole: bool = False
 ) -> float | None:
     """A casualty count: 0 or more; empty or an ``unknown_codes`` value is ``None``.
 
@@ -75,7 +75,7 @@ def parse_count(
     spreads a toll known only for a group of related attacks evenly over them (0.25 killed each).
     """
     number = parse_float(row, column)
-    if number is None or number in set(unknown_codes):
+    if number is None or (unknown_codes and number in unknown_codes):
         return None
     if number < 0 or (whole and not number.is_integer()):
         kind = "a whole number, 0 or more" if whole else "a number, 0 or more"
@@ -83,21 +83,26 @@ def parse_count(
     return int(number) if number.is_integer() else number
 
 
+TRUE_WORDS = frozenset({"1", "1.0", "yes", "y", "true", "t"})
+FALSE_WORDS = frozenset({"0", "0.0", "no", "n", "false", "f"})
+UNKNOWN_WORDS = frozenset({"-9", "-9.0", "unknown", "-"})
+
+
 def parse_flag(
     row: Mapping[str, str],
     column: str,
     *,
-    true: Iterable[str] = ("1", "1.0", "yes", "y", "true", "t"),
-    false: Iterable[str] = ("0", "0.0", "no", "n", "false", "f"),
-    unknown: Iterable[str] = ("-9", "-9.0", "unknown", "-"),
+    true: Collection[str] = TRUE_WORDS,
+    false: Collection[str] = FALSE_WORDS,
+    unknown: Collection[str] = UNKNOWN_WORDS,
 ) -> bool | None:
-    """A yes/no cell; empty or an ``unknown`` marker is ``None``."""
+    """A yes/no cell (lower-case words); empty or an ``unknown`` marker is ``None``."""
     value = row.get(column, "").strip().lower()
-    if not value or value in set(unknown):
+    if not value or value in unknown:
         return None
-    if value in set(true):
+    if value in true:
         return True
-    if value in set(false):
+    if value in false:
         return False
     raise RowProblem(column, f"{row[column].strip()!r} is not yes/no (1/0)")
 

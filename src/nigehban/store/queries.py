@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Connection, and_, bindparam, exists, func,
 from nigehban.errors import IncidentNotFound, InvalidFieldValue
 from nigehban.record import RECORD_FIELDS, IncidentRecord, coerce_field
 from nigehban.store.changelog import ChangeLogWriter, history, jsonable
+from nigehban.store.payloads import batch_headers, payload_cells
 from nigehban.store.schema import BATCHES, INCIDENTS, MERGES, SOURCES, utcnow
 from nigehban.taxonomy import ATTACK_TYPES, TARGET_TYPES, canonical_group, canonical_province
 
@@ -109,7 +110,8 @@ class SourceInfo:
     content_hash: str
     first_batch_id: int
     last_batch_id: int
-    payload: str
+    payload: dict[str, str]
+    """The row's non-empty cells as read, by column name."""
 
     @property
     def label(self) -> str:
@@ -176,6 +178,7 @@ def get_incident(connection: Connection, incident_id: int) -> Incident:
     source_rows = connection.execute(
         select(SOURCES).where(SOURCES.c.incident_id == incident_id).order_by(SOURCES.c.id)
     ).all()
+    headers = batch_headers(connection, {source.last_batch_id for source in source_rows})
     source_records = [
         SourceInfo(
             id=source.id,
@@ -184,7 +187,7 @@ def get_incident(connection: Connection, incident_id: int) -> Incident:
             content_hash=source.content_hash,
             first_batch_id=source.first_batch_id,
             last_batch_id=source.last_batch_id,
-            payload=source.payload,
+            payload=payload_cells(headers[source.last_batch_id], source.payload),
         )
         for source in source_rows
     ]
