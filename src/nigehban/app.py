@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -34,6 +34,9 @@ from nigehban.store.queries import (
     update_incident,
 )
 from nigehban.store.seed import seed_taxonomy
+
+if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy
+    from nigehban.ingest.dedupe import DedupeConfig, DedupeReport, MergeInfo
 
 __all__ = ["Nigehban"]
 
@@ -129,6 +132,7 @@ class Nigehban:
             path,
             actor=self.settings.actor,
             batch_rows=self.settings.import_batch_rows,
+            parallel_read_bytes=self.settings.import_parallel_bytes,
             strict=strict,
             rejects=rejects,
             progress=progress,
@@ -253,8 +257,20 @@ class Nigehban:
 
     # deduplication -------------------------------------------------------------------------------
 
-    def dedupe(self, config: Any = None, *, dry_run: bool = False, progress: ProgressCallback | None = None) -> Any:
-        """Merge incidents that several sources report (see :mod:`nigehban.ingest.dedupe`)."""
+    def dedupe(
+        self,
+        config: DedupeConfig | None = None,
+        *,
+        dry_run: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> DedupeReport:
+        """Merge incidents that several sources report (see :mod:`nigehban.ingest.dedupe`).
+
+        Example::
+
+            report = app.dedupe(DedupeConfig(window_days=1, max_km=30, threshold=0.6), dry_run=True)
+            print(len(report.merges), "merges would be made")
+        """
         from nigehban.ingest.dedupe import DedupeConfig, run_dedupe
 
         return run_dedupe(
@@ -265,15 +281,19 @@ class Nigehban:
             progress=progress,
         )
 
-    def merges(self, *, include_undone: bool = False, incident_id: int | None = None) -> list[Any]:
-        """Merges, newest first."""
+    def merges(self, *, include_undone: bool = False, incident_id: int | None = None) -> list[MergeInfo]:
+        """Merges, newest first: standing ones, or all with ``include_undone``; optionally of one incident."""
         from nigehban.ingest.dedupe import list_merges
 
         with self.ready().connect() as connection:
             return list_merges(connection, include_undone=include_undone, incident_id=incident_id)
 
-    def undo_merge(self, merge_id: int) -> Any:
-        """Undo a merge: the merged incident and its sources come back as they were."""
+    def undo_merge(self, merge_id: int) -> MergeInfo:
+        """Undo a merge: the merged incident and its sources come back as they were.
+
+        Raises :class:`~nigehban.errors.MergeNotFound` and :class:`~nigehban.errors.MergeUndoError`
+        (already undone, or a later merge depends on it: the message names the merge to undo first).
+        """
         from nigehban.ingest.dedupe import undo_merge
 
         with self.ready().begin() as connection:

@@ -8,6 +8,7 @@ and the column.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "DatabaseNotInitialised",
@@ -26,6 +27,16 @@ __all__ = [
 class NigehbanError(Exception):
     """Base class of every error Nigehban raises on purpose."""
 
+    _arguments: tuple[Any, ...] | None = None
+    """The constructor's arguments, for errors whose constructor takes more than a message."""
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        # Errors cross process boundaries (a large import reads in a second process): pickle them
+        # with the arguments their constructor takes, not just the message.
+        if self._arguments is not None:
+            return (type(self), self._arguments)
+        return super().__reduce__()
+
 
 class DatabaseNotInitialised(NigehbanError):
     """The database has no Nigehban schema yet."""
@@ -39,6 +50,7 @@ class ImportFormatError(NigehbanError):
     """A file is not of the format the importer reads (wrong type, missing columns, unreadable)."""
 
     def __init__(self, path: str | Path, reason: str) -> None:
+        self._arguments = (path, reason)
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
@@ -52,6 +64,7 @@ class ImportRowError(NigehbanError):
     """
 
     def __init__(self, path: str | Path, row: int, column: str | None, reason: str) -> None:
+        self._arguments = (path, row, column, reason)
         self.path = str(path)
         self.row = row
         self.column = column
@@ -64,6 +77,7 @@ class MappingError(NigehbanError):
     """A column-mapping file for ``import csv`` is invalid."""
 
     def __init__(self, path: str | Path, reason: str) -> None:
+        self._arguments = (path, reason)
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
@@ -73,6 +87,7 @@ class InvalidFieldValue(NigehbanError, ValueError):
     """A value is not allowed in a canonical incident field (e.g. an unknown attack type)."""
 
     def __init__(self, field: str, value: object, reason: str) -> None:
+        self._arguments = (field, value, reason)
         self.field = field
         self.value = value
         self.reason = reason
@@ -83,6 +98,7 @@ class IncidentNotFound(NigehbanError, LookupError):
     """No incident has the given id."""
 
     def __init__(self, incident_id: int) -> None:
+        self._arguments = (incident_id,)
         self.incident_id = incident_id
         super().__init__(f"no incident with id {incident_id}")
 
@@ -91,6 +107,7 @@ class MergeNotFound(NigehbanError, LookupError):
     """No merge has the given id."""
 
     def __init__(self, merge_id: int) -> None:
+        self._arguments = (merge_id,)
         self.merge_id = merge_id
         super().__init__(f"no merge with id {merge_id}")
 

@@ -74,6 +74,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    import_parallel_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=0,
+        description=(
+            "Files at least this large (bytes) are read and mapped in a second process while the first writes "
+            "to the database, using two cores; smaller files are read in one process, which starts faster."
+        ),
+    )
+
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:

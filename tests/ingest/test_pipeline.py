@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from nigehban import ImportFormatError, Nigehban, Settings
+from nigehban import ImportFormatError, ImportRowError, Nigehban, Settings
 from tests.helpers import FIXTURES
 
 SAMPLE = FIXTURES / "gtd_synthetic_sample.csv"
@@ -161,3 +161,39 @@ def test_rejects_are_kept_with_the_batch_and_written_later(sqlite_app: Nigehban,
     with output.open(newline="") as handle:
         (row,) = list(csv.DictReader(handle))
     assert (row["_row"], row["_column"], row["latitude"], row["eventid"]) == ("2", "latitude", "north", "201301010001")
+
+
+def test_a_second_process_reads_large_files_with_the_same_outcome(tmp_path: Path) -> None:
+    """Files above ``import_parallel_bytes`` are read in a second process: results must not differ."""
+    lines = SAMPLE.read_text().splitlines()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([lines[0], lines[1].replace(",34.008,", ",north,"), *lines[2:]]) + "\n")
+    outcomes = []
+    for threshold in (1 << 40, 0):  # inline, then always in a second process
+        settings = Settings(
+            database_url=f"sqlite:///{tmp_path / f'store-{threshold}.db'}",
+            actor="test-analyst",
+            import_parallel_bytes=threshold,
+            import_batch_rows=2,
+        )
+        with Nigehban(settings) as app:
+            calls: list[tuple[int, int]] = []
+
+            def record(done: int, total: int, calls: list[tuple[int, int]] = calls) -> None:
+                calls.append((done, total))
+
+            report = app.import_gtd(bad, rejects=tmp_path / f"rejects-{threshold}.csv", progress=record)
+            assert calls[-1] == (bad.stat().st_size, bad.stat().st_size)
+            with pytest.raises(ImportRowError) as error:
+                app.import_gtd(bad, dataset="strict", strict=True)
+            assert (error.value.path, error.value.row, error.value.column) == (str(bad), 2, "latitude")
+            outcomes.append(
+                (
+                    (report.rows_read, report.inserted, report.rejected),
+                    [str(reject) for reject in report.first_rejects],
+                    [incident.as_json_dict() for incident in app.incidents()],
+                    (tmp_path / f"rejects-{threshold}.csv").read_text(),
+                )
+            )
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == (5, 4, 1)

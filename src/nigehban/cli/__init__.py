@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from nigehban import __version__
-from nigehban.cli import imports, incidents, store
+from nigehban.cli import dedupe, export, imports, incidents, store
 from nigehban.cli.common import err_console
 from nigehban.errors import NigehbanError
 
@@ -50,6 +50,8 @@ def root(
 store.register(app)
 imports.register(app)
 incidents.register(app)
+export.register(app)
+dedupe.register(app)
 
 
 def main() -> None:

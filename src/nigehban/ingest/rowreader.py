@@ -1,0 +1,217 @@
+"""Reading side of an import: rows of a file → keyed, mapped, serialised rows in chunks.
+
+:class:`RowReader` turns the rows of a table into :class:`Chunk` objects: the rows ready to write
+(key, raw payload, content hash, canonical record) and the rows refused since the previous chunk,
+with what the writer needs to account for them. It does no database work, so it can run anywhere:
+inline, or — for large files — in a second process (:func:`read_in_process`) while the first
+process writes, which puts both cores of a modest machine to work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator
+from itertools import compress
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from nigehban.errors import ImportRowError, InvalidFieldValue
+from nigehban.ingest.mapper import Mapper
+from nigehban.ingest.readers import Table, open_table
+from nigehban.ingest.rejects import RejectedRow
+from nigehban.ingest.values import RowProblem, SkipRow
+from nigehban.record import IncidentRecord
+
+__all__ = ["Chunk", "PreparedRow", "RefusedRow", "RowReader", "can_read_in_process", "read_in_process"]
+
+
+@dataclasses.dataclass(slots=True)
+class PreparedRow:
+    """A row ready to write."""
+
+    row_number: int
+    key: str
+    payload: str
+    """The row's cells exactly as read, as a JSON array (column names are on the import batch)."""
+    content_hash: str
+    """SHA-1 of the payload: an unchanged row has an unchanged hash."""
+    values: tuple[Any, ...]
+    """The canonical record's field values, in ``RECORD_FIELDS`` order."""
+    record_json: str
+    """The canonical record as JSON (fields with no value left out), compared on re-import."""
+
+    @property
+    def record(self) -> IncidentRecord:
+        return IncidentRecord(*self.values)
+
+
+@dataclasses.dataclass(slots=True)
+class RefusedRow:
+    """A row refused (or skipped), with its cells as read."""
+
+    reject: RejectedRow
+    cells: list[str]
+
+
+@dataclasses.dataclass(slots=True)
+class Chunk:
+    """What the writer gets at a time."""
+
+    rows: list[PreparedRow]
+    refused: list[RefusedRow]
+    rows_read: int
+    """Rows read since the previous chunk (written, refused or skipped)."""
+    position: int
+    """How far into the file reading has got (bytes, or rows for XLSX), for progress."""
+
+
+def _cells_by_column(columns: list[str], cells: list[str]) -> dict[str, str]:
+    """The row's non-empty cells by column, in file order: what mappers read."""
+    return dict(compress(zip(columns, cells, strict=False), cells))
+
+
+def _record_json(record: IncidentRecord) -> str:
+    return orjson.dumps({name: value for name, value in record.as_dict().items() if value is not None}).decode()
+
+
+class RowReader:
+    """Reads a table with a mapper; ``strict`` raises at the first bad row instead of refusing it."""
+
+    def __init__(self, table: Table, mapper: Mapper, *, path: str, strict: bool) -> None:
+        self.table = table
+        self.mapper = mapper
+        self.path = path
+        self.strict = strict
+        self._seen_keys: dict[str, int] = {}
+
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """Chunks of up to ``size`` rows to write (or refused rows), until the table ends."""
+        rows: list[PreparedRow] = []
+        refused: list[RefusedRow] = []
+        read = 0
+        for row_number, cells in self.table.rows():
+            read += 1
+            outcome = self._prepare(row_number, cells)
+            if isinstance(outcome, PreparedRow):
+                rows.append(outcome)
+            else:
+                refused.append(outcome)
+            if len(rows) >= size or len(refused) >= size:
+                yield Chunk(rows, refused, read, self.table.position())
+                rows, refused, read = [], [], 0
+        yield Chunk(rows, refused, read, self.table.position())
+
+    def _prepare(self, row_number: int, cells: list[str]) -> PreparedRow | RefusedRow:
+        columns = self.table.columns
+        try:
+            if len(cells) > len(columns) and any(cells[len(columns) :]):
+                raise RowProblem(None, f"the row has {len(cells)} cells but the header has {len(columns)} columns")
+            row = _cells_by_column(columns, cells)
+            key = self.mapper.key(row)
+            first = self._seen_keys.get(key)
+            if first is not None:
+                raise RowProblem(None, f"duplicate key {key!r}: row {first} has the same key")
+            record = self.mapper.map(row)
+            try:
+                record.validate()
+            except InvalidFieldValue as error:
+                raise RowProblem(error.field, error.reason) from None
+        except RowProblem as problem:
+            if self.strict:
+                raise ImportRowError(self.path, row_number, problem.column, problem.reason) from None
+            return RefusedRow(RejectedRow(row_number, problem.column, problem.reason), cells)
+        except SkipRow as skip:
+            return RefusedRow(RejectedRow(row_number, skip.column, skip.reason, kind="skipped"), cells)
+        self._seen_keys[key] = row_number
+        payload = orjson.dumps(cells)
+        return PreparedRow(
+            row_number=row_number,
+            key=key,
+            payload=payload.decode("utf-8"),
+            content_hash=hashlib.sha1(payload).hexdigest(),
+            values=record.as_tuple(),
+            record_json=_record_json(record),
+        )
+
+
+def _child_main() -> None:
+    """The second process: read the arguments from stdin, send chunks to stdout, then ``None``."""
+    output = sys.stdout.buffer
+    try:
+        path, mapper, strict, size = pickle.load(sys.stdin.buffer)
+        with open_table(Path(path)) as table:
+            for chunk in RowReader(table, mapper, path=path, strict=strict).chunks(size):
+                pickle.dump(chunk, output, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(None, output)
+        output.flush()
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass  # the writer has gone (stopped, interrupted or killed): nothing left to do
+    except BaseException as error:  # handed to the writer and raised there
+        with contextlib.suppress(BrokenPipeError):
+            pickle.dump(error, output)
+            output.flush()
+
+
+def can_read_in_process(mapper: Mapper) -> bool:
+    """Whether ``mapper`` can be sent to a second process (a mapper defined in a script's
+    ``__main__`` cannot: the second process does not run the script)."""
+    if type(mapper).__module__ == "__main__":
+        return False
+    try:
+        pickle.dumps(mapper)
+    except Exception:  # any failure means "read it here instead"
+        return False
+    return True
+
+
+def read_in_process(path: str, mapper: Mapper, *, strict: bool, size: int) -> Iterator[Chunk]:
+    """Like :meth:`RowReader.chunks`, but read and mapped in a second Python process.
+
+    The process runs this module's :func:`_child_main`, not the caller's script,
+    so it is safe from scripts without a ``__main__`` guard, notebooks and piped code. An error there
+    (a bad row under ``strict``, an unreadable file) is raised here; when the caller stops early,
+    the process is stopped.
+    """
+    package_root = str(Path(__file__).resolve().parents[2])
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from nigehban.ingest.rowreader import _child_main; _child_main()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=environment,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    try:
+        with process.stdin:
+            pickle.dump((path, mapper, strict, size), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        while True:
+            try:
+                message = pickle.load(process.stdout)
+            except EOFError:
+                raise RuntimeError(
+                    f"the process reading {path} stopped unexpectedly (exit status {process.wait()})"
+                ) from None
+            if message is None:
+                return
+            if isinstance(message, BaseException):
+                raise message
+            yield message
+    finally:
+        process.stdout.close()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
