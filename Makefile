@@ -34,7 +34,7 @@ check: install
 
 ## bench: the benchmarks behind BENCHMARKS.md (minutes; writes into benchmarks/out/)
 bench: install
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python -m benchmarks.run_all
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache benchmarks/out

@@ -238,11 +238,12 @@ def _allocate_incident_ids(connection: Connection, count: int) -> list[int]:
     the next ids after the largest, which is safe because the transaction already holds the write lock.
     """
     if connection.dialect.name == "postgresql":
-        return list(
-            connection.execute(
-                text("select nextval(pg_get_serial_sequence('incidents', 'id')) from generate_series(1, :count)"),
-                {"count": count},
-            ).scalars()
-        )
+        ids = connection.execute(
+            text(
+                "select array_agg(nextval(pg_get_serial_sequence('incidents', 'id'))) from generate_series(1, :count)"
+            ),
+            {"count": count},
+        ).scalar_one()
+        return sorted(ids)
     start = int(connection.execute(select(func.coalesce(func.max(INCIDENTS.c.id), 0))).scalar_one()) + 1
     return list(range(start, start + count))

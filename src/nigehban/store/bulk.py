@@ -45,10 +45,14 @@ def _converters(connection: Connection, table: Table, columns: Sequence[str]) ->
 
 
 def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert ``rows`` (tuples in ``columns`` order) into ``table`` in one ``executemany``."""
+    """Insert ``rows`` (tuples in ``columns`` order) into ``table``: one ``COPY`` on PostgreSQL (psycopg),
+    one ``executemany`` elsewhere. Runs in the connection's transaction."""
     if not rows:
         return
     dialect = connection.dialect
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        _copy_rows(connection, table, columns, rows)
+        return
     quote = dialect.identifier_preparer.quote
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     statement = (
@@ -66,3 +70,16 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
             converted.append(tuple(values))
         rows = converted
     connection.exec_driver_sql(statement, list(rows))
+
+
+def _copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL's COPY: several times faster than row-by-row INSERTs for a batch of thousands."""
+    preparer = connection.dialect.identifier_preparer
+    statement = (
+        f"COPY {preparer.format_table(table)} ({', '.join(preparer.quote(name) for name in columns)}) FROM STDIN"
+    )
+    driver_connection = connection.connection.driver_connection
+    assert driver_connection is not None
+    with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
