@@ -185,6 +185,12 @@ def test_the_suicide_attacks_list_imports_with_the_shipped_mapping(app: Nigehban
     assert sum(incident.record.wounded or 0 for incident in incidents) == pytest.approx(
         sum(toll(row, "Injured Max", "Injured Min") for row in rows)
     )
+    # a "City" that names a district has the district's coordinates, and says so
+    district_names = {"Swat", "North Waziristan", "South Waziristan", "Khyber Agency", "Bajaur Agency", "Kurram Agency"}
+    precisions = Counter((incident.record.place, incident.record.geo_precision) for incident in incidents)
+    assert all(precision == "district" for (place, precision) in precisions if place in district_names)
+    assert precisions[("Peshawar", "town")] == sum(1 for row in rows if row["City"] == "Peshawar")
+
     provinces = Counter(incident.record.province for incident in incidents)
     assert provinces["Khyber Pakhtunkhwa"] == sum(1 for row in rows if row["Province"] in {"KPK", "FATA"})
 
