@@ -91,3 +91,14 @@ def test_the_knobs_reach_the_matching(run_cli: RunCli, tmp_path: Path) -> None:
 
     bad = run_cli("--db", db, "dedupe", "--threshold", "2")
     assert bad.exit_code == 2  # a usage error, from the option's range
+
+
+def test_show_limits_the_merges_printed(run_cli: RunCli, tmp_path: Path) -> None:
+    db = _store(run_cli, tmp_path)
+
+    result = run_cli("--db", db, "dedupe", "--show", "1")
+
+    assert result.exit_code == 0, result
+    assert "(the first 1 of 2; --show 0 prints all)" in result.stdout
+    assert result.stdout.count(" <- press:") == 1
+    assert "2 merges made" in result.stderr

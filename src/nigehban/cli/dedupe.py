@@ -36,6 +36,9 @@ def dedupe(
         float, typer.Option("--threshold", min=0.0, max=1.0, help="Smallest score (0-1) at which a pair is merged.")
     ] = _DEFAULTS.threshold,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be merged; write nothing.")] = False,
+    show: Annotated[
+        int, typer.Option("--show", min=0, help="Print at most this many merges (0: all); `dedupe list` has them all.")
+    ] = 20,
     json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Merge incidents that several sources report: same day (or within --window-days), within --max-km
@@ -52,7 +55,10 @@ def dedupe(
         return
     if report.merges:
         title = "Merges that would be made (dry run)" if dry_run else "Merges made"
-        out_console().print(_merges_table(report.merges, title=title))
+        shown = report.merges[:show] if show else report.merges
+        if len(shown) < len(report.merges):
+            title += f" (the first {len(shown):,} of {len(report.merges):,}; --show 0 prints all)"
+        out_console().print(_merges_table(shown, title=title))
     _print_summary(report)
 
 

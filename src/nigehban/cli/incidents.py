@@ -93,7 +93,14 @@ def list_incidents(
         for incident in found:
             print(json.dumps(incident.as_json_dict(), ensure_ascii=False))
         return
-    table = Table("id", "date", "province", "place", "attack", "target", "perpetrator", "killed", "wounded", "sources")
+    table = Table(title=f"{len(found):,} incidents")
+    for name in ("id", "date"):
+        table.add_column(name, no_wrap=True)
+    for name in ("province", "place", "attack", "target", "perpetrator"):
+        table.add_column(name, overflow="fold")
+    for name in ("killed", "wounded"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("sources", overflow="fold")
     for incident in found:
         record = incident.record
         table.add_row(
