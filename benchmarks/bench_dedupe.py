@@ -82,7 +82,7 @@ def measure(url: str, backend: str) -> Result:
             name=f"dedupe 200,000 incidents on {backend}",
             seconds=seconds,
             target_seconds=30.0 if backend == "SQLite" else None,
-            command=f"python -m benchmarks.bench_dedupe {backend.lower()}",
+            command=f"python -m benchmarks.bench_dedupe {'sqlite' if backend == 'SQLite' else 'postgres'}",
             rows=incidents,
             notes=(
                 f"`app.dedupe()` with default settings: {report.pairs_considered:,} pairs in the date window, "

@@ -20,9 +20,12 @@ def table() -> str:
     results = json.loads(RESULTS.read_text())
     lines = ["| benchmark | result | target | peak memory | command |", "|---|---|---|---|---|"]
     for result in results.values():
-        target = f"< {result['target_seconds']:g} s" if result["target_seconds"] is not None else ""
+        targets = []
+        if result["target_seconds"] is not None:
+            targets.append(f"< {result['target_seconds']:.0f} s")
         if result["target_rss_mb"] is not None:
-            target += f", < {result['target_rss_mb']:g} MB"
+            targets.append(f"< {result['target_rss_mb']:g} MB")
+        target = ", ".join(targets)
         memory = f"{result['peak_rss_mb']:.0f} MB" if result["peak_rss_mb"] is not None else ""
         lines.append(f"| {result['name']} | {result['seconds']:.1f} s | {target} | {memory} | `{result['command']}` |")
     return "\n".join(lines)
