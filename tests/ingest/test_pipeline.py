@@ -55,8 +55,9 @@ def _consistency(engine: sa.Engine) -> tuple[int, int, int, int]:
     return incidents, sources, orphans, duplicates
 
 
+@pytest.mark.parametrize("reader", ["inline", "second-process"])
 def test_a_killed_import_leaves_a_consistent_store_and_completes_when_run_again(
-    app: Nigehban, settings: Settings, tmp_path: Path
+    app: Nigehban, settings: Settings, tmp_path: Path, reader: str
 ) -> None:
     total = 30_000
     path = write_many(tmp_path / "many.csv", total)
@@ -64,6 +65,7 @@ def test_a_killed_import_leaves_a_consistent_store_and_completes_when_run_again(
         **os.environ,
         "NIGEHBAN_DATABASE_URL": settings.database_url,
         "NIGEHBAN_IMPORT_BATCH_ROWS": "500",
+        "NIGEHBAN_IMPORT_PARALLEL_BYTES": "0" if reader == "second-process" else str(1 << 40),
     }
     log = (tmp_path / "import.log").open("w")
     process = subprocess.Popen(
