@@ -32,10 +32,22 @@ from nigehban.taxonomy import (
     WEAPON_TYPES,
 )
 
-__all__ = ["COUNT_FIELDS", "EXPORT_FIELDS", "RECORD_FIELDS", "IncidentRecord", "coerce_field"]
+__all__ = ["COUNT_FIELDS", "EXPORT_FIELDS", "RECORD_FIELDS", "IncidentRecord", "coerce_field", "whole_number"]
 
 COUNT_FIELDS = ("killed", "killed_perpetrators", "wounded", "wounded_perpetrators", "killed_security")
 FLAG_FIELDS = ("suicide", "complex_attack", "perpetrator_claimed")
+
+
+def whole_number(value: float) -> float:
+    """A count as the record keeps it: ``int`` when whole (3.0 is 3), the fraction otherwise (0.25).
+
+    >>> whole_number(3.0), whole_number(0.25)
+    (3, 0.25)
+    """
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
 COORDINATE_FIELDS = ("latitude", "longitude")
 REQUIRED_FIELDS = ("date", "date_precision", "attack_type", "target_type", "weapon_type", "perpetrator")
 
@@ -161,7 +173,7 @@ def coerce_field(name: str, value: Any) -> Any:
             number = float(value)
             if not math.isfinite(number):
                 raise ValueError
-            return int(number) if number.is_integer() else number
+            return whole_number(number)
         if name in COORDINATE_FIELDS:
             return float(value)
         if name in FLAG_FIELDS:

@@ -74,7 +74,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, upd
 
 from nigehban.errors import InvalidFieldValue, MergeNotFound, MergeUndoError
 from nigehban.ingest.pipeline import ProgressCallback
-from nigehban.record import RECORD_FIELDS
+from nigehban.record import RECORD_FIELDS, whole_number
 from nigehban.store.changelog import ChangeLogWriter, jsonable
 from nigehban.store.schema import INCIDENTS, MERGES, SOURCES, utcnow
 from nigehban.taxonomy import ATTACK_TYPES, UNKNOWN_PERPETRATOR, normalise_name
@@ -798,13 +798,9 @@ def _components(scored: _Scored, index: int, config: DedupeConfig, *, kept_first
         "days": int(scored.days[index]),
         "km": None if math.isnan(km) else round(km, 2),
         "location_basis": "name" if bool(scored.by_name[index]) else "distance",
-        "killed_totals": [None if math.isnan(total) else _number(total) for total in totals],  # kept, merged
+        "killed_totals": [None if math.isnan(total) else whole_number(total) for total in totals],  # kept, merged
         "config": {"window_days": config.window_days, "max_km": config.max_km, "threshold": config.threshold},
     }
-
-
-def _number(value: float) -> float:
-    return int(value) if float(value).is_integer() else value
 
 
 # the run --------------------------------------------------------------------------------------------

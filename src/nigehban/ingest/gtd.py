@@ -26,7 +26,7 @@ import datetime as dt
 
 from nigehban.ingest.pipeline import Mapper
 from nigehban.ingest.values import RowProblem, parse_count, parse_flag, parse_point, text
-from nigehban.record import IncidentRecord
+from nigehban.record import IncidentRecord, whole_number
 from nigehban.taxonomy import UNKNOWN_PERPETRATOR, canonical_group, canonical_province
 
 __all__ = ["GtdMapper"]
@@ -217,6 +217,4 @@ def _victims_and_perpetrators(
         return None, perpetrators
     if perpetrators is None:
         return total, None
-    victims = total - perpetrators
-    victims = max(0, int(victims) if float(victims).is_integer() else victims)
-    return victims, perpetrators
+    return max(0, whole_number(total - perpetrators)), perpetrators

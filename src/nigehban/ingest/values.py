@@ -11,6 +11,8 @@ import datetime as dt
 import math
 from collections.abc import Collection, Iterable, Mapping
 
+from nigehban.record import whole_number
+
 __all__ = [
     "RowProblem",
     "SkipRow",
@@ -80,7 +82,7 @@ def parse_count(
     if number < 0 or (whole and not number.is_integer()):
         kind = "a whole number, 0 or more" if whole else "a number, 0 or more"
         raise RowProblem(column, f"{row[column].strip()!r} is not a count ({kind})")
-    return int(number) if number.is_integer() else number
+    return whole_number(number)
 
 
 TRUE_WORDS = frozenset({"1", "1.0", "yes", "y", "true", "t"})

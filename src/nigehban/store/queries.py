@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, bindparam, exists, func, select, update
 
 from nigehban.errors import IncidentNotFound, InvalidFieldValue
-from nigehban.record import RECORD_FIELDS, IncidentRecord, coerce_field
+from nigehban.record import RECORD_FIELDS, IncidentRecord, coerce_field, whole_number
 from nigehban.store.changelog import ChangeLogWriter, history, jsonable
 from nigehban.store.payloads import batch_headers, payload_cells
 from nigehban.store.schema import BATCHES, INCIDENTS, MERGES, SOURCES, utcnow
@@ -276,11 +276,6 @@ def _counted(rows: Iterable[tuple[Any, int]]) -> dict[Any, int]:
     return dict(counter.most_common())
 
 
-def _whole(value: Any) -> float:
-    number = float(value)
-    return int(number) if number.is_integer() else number
-
-
 def store_summary(connection: Connection) -> StoreSummary:
     active = INCIDENTS.c.merged_into_id.is_(None)
     totals = connection.execute(
@@ -315,8 +310,8 @@ def store_summary(connection: Connection) -> StoreSummary:
                 select(INCIDENTS.c.target_type, func.count()).where(active).group_by(INCIDENTS.c.target_type)
             )
         ),
-        killed=_whole(totals[3]),
-        wounded=_whole(totals[4]),
+        killed=whole_number(totals[3]),
+        wounded=whole_number(totals[4]),
         merges=connection.execute(select(func.count()).where(MERGES.c.undone_at.is_(None))).scalar_one(),
         batches=connection.execute(select(func.count()).select_from(BATCHES)).scalar_one(),
     )

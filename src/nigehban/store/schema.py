@@ -37,6 +37,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from nigehban.record import whole_number
+
 __all__ = [
     "BATCHES",
     "CHANGE_LOG",
@@ -84,10 +86,7 @@ class Count(TypeDecorator[float]):
     cache_ok = True
 
     def process_result_value(self, value: Any, dialect: Dialect) -> float | None:
-        if value is None:
-            return None
-        number = float(value)
-        return int(number) if number.is_integer() else number
+        return None if value is None else whole_number(value)
 
 
 class Base(DeclarativeBase):
