@@ -12,6 +12,7 @@ from nigehban import EXPORT_FIELDS, RECORD_FIELDS, IncidentRecord, InvalidFieldV
 from nigehban.record import coerce_field
 from nigehban.taxonomy import ATTACK_TYPES, GEO_PRECISIONS, PROVINCES, TARGET_TYPES, WEAPON_TYPES
 
+# DESIGN.md's canonical fields in order, with the geography layer's additions.
 DESIGN_FIELDS = [
     "id",
     "date",
@@ -23,6 +24,13 @@ DESIGN_FIELDS = [
     "latitude",
     "longitude",
     "geo_precision",
+    # the geography layer's additions (docs/geography.md)
+    "geo_confidence",
+    "geo_flags",
+    "h3_res5",
+    "h3_res6",
+    "h3_res7",
+    "h3_res8",
     "place",
     "attack_type",
     "target_type",

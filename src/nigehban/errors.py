@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "BoundaryFileError",
+    "GeoDataError",
+    "IndicatorFileError",
     "DatabaseNotInitialised",
     "ImportFormatError",
     "ImportRowError",
@@ -20,6 +23,7 @@ __all__ = [
     "MergeNotFound",
     "MergeUndoError",
     "NigehbanError",
+    "PlacesFileError",
     "SchemaOutdated",
 ]
 
@@ -114,3 +118,45 @@ class MergeNotFound(NigehbanError, LookupError):
 
 class MergeUndoError(NigehbanError):
     """A merge cannot be undone as things stand (e.g. it was already undone)."""
+
+
+class BoundaryFileError(NigehbanError):
+    """A boundary file cannot be imported (malformed GeoJSON, missing codes, broken polygons)."""
+
+    def __init__(self, path: str | Path, feature: int | None, reason: str) -> None:
+        self._arguments = (path, feature, reason)
+        self.path = str(path)
+        self.feature = feature
+        self.reason = reason
+        where = f"feature {feature}: " if feature is not None else ""
+        super().__init__(f"{self.path}: {where}{reason}")
+
+
+class GeoDataError(NigehbanError):
+    """The geography the store holds cannot answer the question (e.g. no district boundaries imported)."""
+
+
+class IndicatorFileError(NigehbanError):
+    """A district indicator (census) file cannot be imported."""
+
+    def __init__(self, path: str | Path, row: int | None, column: str | None, reason: str) -> None:
+        self._arguments = (path, row, column, reason)
+        self.path = str(path)
+        self.row = row
+        self.column = column
+        self.reason = reason
+        where = "" if row is None else f"row {row}" + (f", column {column!r}" if column else "") + ": "
+        super().__init__(f"{self.path}: {where}{reason}")
+
+
+class PlacesFileError(NigehbanError):
+    """A file of places (a gazetteer the user adds) cannot be read."""
+
+    def __init__(self, path: str | Path, row: int | None, column: str | None, reason: str) -> None:
+        self._arguments = (path, row, column, reason)
+        self.path = str(path)
+        self.row = row
+        self.column = column
+        self.reason = reason
+        where = "" if row is None else f"row {row}" + (f", column {column!r}" if column else "") + ": "
+        super().__init__(f"{self.path}: {where}{reason}")

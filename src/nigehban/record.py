@@ -69,6 +69,12 @@ class IncidentRecord:
     latitude: float | None = None
     longitude: float | None = None
     geo_precision: str | None = None
+    geo_confidence: float | None = None
+    geo_flags: str | None = None
+    h3_res5: str | None = None
+    h3_res6: str | None = None
+    h3_res7: str | None = None
+    h3_res8: str | None = None
     place: str | None = None
     attack_type: str = "unknown"
     target_type: str = "unknown"
@@ -95,6 +101,8 @@ class IncidentRecord:
             _check_choice("geo_precision", self.geo_precision, GEO_PRECISIONS)
         if self.province is not None:
             _check_choice("province", self.province, PROVINCES)
+        if self.geo_confidence is not None and not 0 <= self.geo_confidence <= 1:
+            raise InvalidFieldValue("geo_confidence", self.geo_confidence, "must be between 0 and 1")
         if (self.latitude is None) != (self.longitude is None):
             raise InvalidFieldValue(
                 "latitude", self.latitude, "latitude and longitude must both be given or both be empty"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from nigehban.store.database import head_revision
 from tests.helpers import FIXTURES, RunCli
 
 SAMPLE = FIXTURES / "gtd_synthetic_sample.csv"
@@ -16,7 +17,7 @@ SAMPLE = FIXTURES / "gtd_synthetic_sample.csv"
 def test_init_then_import(run_cli: RunCli, database_url: str) -> None:
     result = run_cli("--db", database_url, "init")
     assert result.exit_code == 0, result
-    assert "schema 0001" in result.stderr
+    assert f"schema {head_revision()}" in result.stderr
 
     result = run_cli("--db", database_url, "import", "gtd", str(SAMPLE))
     assert result.exit_code == 0, result

@@ -292,6 +292,10 @@ def test_the_survivor_fills_its_empty_fields_from_the_merged_incident(app: Nigeh
         "latitude": [None, press_record.latitude],
         "longitude": [None, press_record.longitude],
         "geo_precision": [None, "town"],
+        "h3_res5": [None, press_record.h3_res5],
+        "h3_res6": [None, press_record.h3_res6],
+        "h3_res7": [None, press_record.h3_res7],
+        "h3_res8": [None, press_record.h3_res8],
         "attack_type": ["unknown", "bombing"],
         "wounded": [None, 18],
     }

@@ -57,6 +57,7 @@ Column names are ACLED's (``event_id_cnty``, ``event_date``, ``time_precision``,
   and does not separate them, so ``killed`` is an upper bound on victims, ``killed_perpetrators``
   and ``killed_security`` stay empty, and ACLED codes no wounded. ACLED's fatality counts are
   conservative estimates and are revised as reports come in (re-importing applies the revision).
+- ``admin2`` is the district as reported (resolved to a pcode by the geography layer).
 - ``admin1`` goes through the province aliases (legacy names such as "Federally Administered
   Tribal Areas" are Khyber Pakhtunkhwa); other countries' events import without a province.
   ``place`` is ``location``.
@@ -247,6 +248,7 @@ class AcledMapper(Mapper):
             date=parse_date(row.get("event_date", ""), "event_date", DATE_FORMATS),
             date_precision=_lookup(row, "time_precision", DATE_PRECISION_BY_CODE) or "day",
             province=_province(row),
+            district=text(row, "admin2"),
             latitude=latitude,
             longitude=longitude,
             geo_precision=_lookup(row, "geo_precision", GEO_PRECISION_BY_CODE) if latitude is not None else None,

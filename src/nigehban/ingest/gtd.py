@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from nigehban.geo.apply import place_query
+from nigehban.geo.resolution import PlaceQuery
 from nigehban.ingest.pipeline import Mapper
 from nigehban.ingest.values import RowProblem, parse_count, parse_flag, parse_point, text
 from nigehban.record import IncidentRecord, whole_number
@@ -132,6 +134,10 @@ class GtdMapper(Mapper):
         if not key:
             raise RowProblem("eventid", "the event has no eventid")
         return key
+
+    def place_query(self, row: dict[str, str], record: IncidentRecord) -> PlaceQuery:
+        """GTD's free-text ``location`` ("in the Khadezai area of the Orakzai Agency") helps name the district."""
+        return place_query(record, detail=text(row, "location", unknown=UNKNOWN_TEXT))
 
     def map(self, row: dict[str, str]) -> IncidentRecord:
         date, precision = self._date(row)

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from nigehban.errors import ImportFormatError
+from nigehban.geo.apply import place_query
+from nigehban.geo.resolution import PlaceQuery
 from nigehban.record import IncidentRecord
 
 __all__ = ["Mapper"]
@@ -44,3 +46,11 @@ class Mapper(abc.ABC):
     def options(self) -> dict[str, Any]:
         """What to remember about how this import was configured (kept on the batch)."""
         return {}
+
+    def place_query(self, row: dict[str, str], record: IncidentRecord) -> PlaceQuery:
+        """The place as the row reports it, for the geography layer to resolve.
+
+        By default the mapped record's ``place``, ``district``, ``province`` and coordinates; a
+        mapper whose format has more (GTD's free-text ``location``) adds it as ``detail``.
+        """
+        return place_query(record)

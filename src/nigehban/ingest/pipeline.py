@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, exists, insert, select, update
 
@@ -35,6 +35,9 @@ from nigehban.ingest.rejects import RejectedRow, RejectsFile
 from nigehban.ingest.rowreader import Chunk, RowReader, can_read_in_process, read_in_process
 from nigehban.ingest.writer import ChunkWriter
 from nigehban.store.schema import SOURCES, ImportBatch, utcnow
+
+if TYPE_CHECKING:
+    from nigehban.geo.resolver import Resolver
 
 __all__ = ["PARALLEL_READ_BYTES", "ImportReport", "Mapper", "ProgressCallback", "RejectedRow", "run_import"]
 
@@ -102,13 +105,15 @@ def run_import(
     rejects: str | Path | None = None,
     progress: ProgressCallback | None = None,
     parallel_read_bytes: int = PARALLEL_READ_BYTES,
+    resolver: Resolver | None = None,
 ) -> ImportReport:
     """Import ``path`` with ``mapper`` into the store behind ``engine``.
 
     Raises :class:`~nigehban.errors.ImportFormatError` when the file is not of the mapper's format
     (nothing is written) and, under ``strict``, :class:`~nigehban.errors.ImportRowError` at the first
     bad row (nothing is written either). Files of ``parallel_read_bytes`` or more are read in a
-    second process (the mapper must then be picklable, as every importer's is).
+    second process (the mapper must then be picklable, as every importer's is). ``resolver`` gives
+    every record its province, district, tehsil and coordinates (see :mod:`nigehban.geo.apply`).
     """
     path = Path(path)
     started = time.perf_counter()
@@ -142,9 +147,9 @@ def run_import(
         chunks: Iterator[Chunk]
         if path.stat().st_size >= parallel_read_bytes and can_read_in_process(mapper):
             table.close()  # the second process opens the file itself
-            chunks = read_in_process(str(path), mapper, strict=strict, size=batch_rows)
+            chunks = read_in_process(str(path), mapper, strict=strict, size=batch_rows, resolver=resolver)
         else:
-            chunks = RowReader(table, mapper, path=str(path), strict=strict).chunks(batch_rows)
+            chunks = RowReader(table, mapper, path=str(path), strict=strict, resolver=resolver).chunks(batch_rows)
         total = table.total
 
         def write(connection: Connection, chunk: Chunk, writer: ChunkWriter) -> None:

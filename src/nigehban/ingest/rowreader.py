@@ -19,16 +19,21 @@ import sys
 from collections.abc import Iterator
 from itertools import compress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from nigehban.errors import ImportRowError, InvalidFieldValue
+from nigehban.geo.apply import locate_records, query_to_json
+from nigehban.geo.resolution import PlaceQuery
 from nigehban.ingest.mapper import Mapper
 from nigehban.ingest.readers import Table, open_table
 from nigehban.ingest.rejects import RejectedRow
 from nigehban.ingest.values import RowProblem, SkipRow
 from nigehban.record import IncidentRecord
+
+if TYPE_CHECKING:
+    from nigehban.geo.resolver import Resolver
 
 __all__ = ["Chunk", "PreparedRow", "RefusedRow", "RowReader", "can_read_in_process", "read_in_process"]
 
@@ -47,6 +52,8 @@ class PreparedRow:
     """The canonical record's field values, in ``RECORD_FIELDS`` order."""
     record_json: str
     """The canonical record as JSON (fields with no value left out), compared on re-import."""
+    place_query: str
+    """The place as the row reports it (JSON), which the record's geography was resolved from."""
 
     @property
     def record(self) -> IncidentRecord:
@@ -82,34 +89,72 @@ def _record_json(record: IncidentRecord) -> str:
     return orjson.dumps({name: value for name, value in record.as_dict().items() if value is not None}).decode()
 
 
-class RowReader:
-    """Reads a table with a mapper; ``strict`` raises at the first bad row instead of refusing it."""
+@dataclasses.dataclass(slots=True)
+class _MappedRow:
+    """A row mapped but not yet located: geography is resolved a chunk at a time."""
 
-    def __init__(self, table: Table, mapper: Mapper, *, path: str, strict: bool) -> None:
+    row_number: int
+    key: str
+    cells: list[str]
+    record: IncidentRecord
+    query: PlaceQuery
+
+
+class RowReader:
+    """Reads a table with a mapper; ``strict`` raises at the first bad row instead of refusing it.
+
+    Each chunk's records get their geography from ``resolver`` (all at once, so that
+    point-in-polygon runs vectorised); without one, only their H3 cells.
+    """
+
+    def __init__(
+        self, table: Table, mapper: Mapper, *, path: str, strict: bool, resolver: Resolver | None = None
+    ) -> None:
         self.table = table
         self.mapper = mapper
         self.path = path
         self.strict = strict
+        self.resolver = resolver
         self._seen_keys: dict[str, int] = {}
 
     def chunks(self, size: int) -> Iterator[Chunk]:
         """Chunks of up to ``size`` rows to write (or refused rows), until the table ends."""
-        rows: list[PreparedRow] = []
+        mapped: list[_MappedRow] = []
         refused: list[RefusedRow] = []
         read = 0
         for row_number, cells in self.table.rows():
             read += 1
             outcome = self._prepare(row_number, cells)
-            if isinstance(outcome, PreparedRow):
-                rows.append(outcome)
+            if isinstance(outcome, _MappedRow):
+                mapped.append(outcome)
             else:
                 refused.append(outcome)
-            if len(rows) >= size or len(refused) >= size:
-                yield Chunk(rows, refused, read, self.table.position())
-                rows, refused, read = [], [], 0
-        yield Chunk(rows, refused, read, self.table.position())
+            if len(mapped) >= size or len(refused) >= size:
+                yield Chunk(self._located(mapped), refused, read, self.table.position())
+                mapped, refused, read = [], [], 0
+        yield Chunk(self._located(mapped), refused, read, self.table.position())
 
-    def _prepare(self, row_number: int, cells: list[str]) -> PreparedRow | RefusedRow:
+    def _located(self, mapped: list[_MappedRow]) -> list[PreparedRow]:
+        if not mapped:
+            return []
+        records = locate_records([row.record for row in mapped], [row.query for row in mapped], resolver=self.resolver)
+        prepared = []
+        for row, record in zip(mapped, records, strict=True):
+            payload = orjson.dumps(row.cells)
+            prepared.append(
+                PreparedRow(
+                    row_number=row.row_number,
+                    key=row.key,
+                    payload=payload.decode("utf-8"),
+                    content_hash=hashlib.sha1(payload).hexdigest(),
+                    values=record.as_tuple(),
+                    record_json=_record_json(record),
+                    place_query=query_to_json(row.query, row.record.geo_precision),
+                )
+            )
+        return prepared
+
+    def _prepare(self, row_number: int, cells: list[str]) -> _MappedRow | RefusedRow:
         columns = self.table.columns
         try:
             if len(cells) > len(columns) and any(cells[len(columns) :]):
@@ -124,6 +169,7 @@ class RowReader:
                 record.validate()
             except InvalidFieldValue as error:
                 raise RowProblem(error.field, error.reason) from None
+            query = self.mapper.place_query(row, record)
         except RowProblem as problem:
             if self.strict:
                 raise ImportRowError(self.path, row_number, problem.column, problem.reason) from None
@@ -131,24 +177,16 @@ class RowReader:
         except SkipRow as skip:
             return RefusedRow(RejectedRow(row_number, skip.column, skip.reason, kind="skipped"), cells)
         self._seen_keys[key] = row_number
-        payload = orjson.dumps(cells)
-        return PreparedRow(
-            row_number=row_number,
-            key=key,
-            payload=payload.decode("utf-8"),
-            content_hash=hashlib.sha1(payload).hexdigest(),
-            values=record.as_tuple(),
-            record_json=_record_json(record),
-        )
+        return _MappedRow(row_number, key, cells, record, query)
 
 
 def _child_main() -> None:
     """The second process: read the arguments from stdin, send chunks to stdout, then ``None``."""
     output = sys.stdout.buffer
     try:
-        path, mapper, strict, size = pickle.load(sys.stdin.buffer)
+        path, mapper, strict, size, resolver = pickle.load(sys.stdin.buffer)
         with open_table(Path(path)) as table:
-            for chunk in RowReader(table, mapper, path=path, strict=strict).chunks(size):
+            for chunk in RowReader(table, mapper, path=path, strict=strict, resolver=resolver).chunks(size):
                 pickle.dump(chunk, output, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(None, output)
         output.flush()
@@ -172,7 +210,9 @@ def can_read_in_process(mapper: Mapper) -> bool:
     return True
 
 
-def read_in_process(path: str, mapper: Mapper, *, strict: bool, size: int) -> Iterator[Chunk]:
+def read_in_process(
+    path: str, mapper: Mapper, *, strict: bool, size: int, resolver: Resolver | None = None
+) -> Iterator[Chunk]:
     """Like :meth:`RowReader.chunks`, but read and mapped in a second Python process.
 
     The process runs this module's :func:`_child_main`, not the caller's script,
@@ -195,7 +235,7 @@ def read_in_process(path: str, mapper: Mapper, *, strict: bool, size: int) -> It
     assert process.stdout is not None
     try:
         with process.stdin:
-            pickle.dump((path, mapper, strict, size), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((path, mapper, strict, size, resolver), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         while True:
             try:
                 message = pickle.load(process.stdout)

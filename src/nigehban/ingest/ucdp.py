@@ -51,6 +51,8 @@ The mapping:
 - ``adm_1`` (AEC: ``location_adm1_name``) goes through the province aliases:
   "Federally Administered Tribal Areas" and "Khyber Pakhtunkhwa province" are Khyber Pakhtunkhwa.
   Events outside Pakistan (``country`` / ``location_root_name``) import without a province.
+- ``district`` is ``adm_2`` (AEC: ``location_adm2_name``) as reported ("Kurram agency"); the
+  geography layer resolves it to today's district and its pcode.
 - ``place`` is ``where_coordinates`` (the named location UCDP geocoded), else ``where_description``,
   else ``adm_2`` (AEC: ``location_where_name``, else ``location_adm2_name``).
 - ``where_prec`` sets ``geo_precision``: 1 = ``town``; 2 (within about 25 km of a named place) and
@@ -160,6 +162,7 @@ class _Layout:
     end: str
     country: str
     adm_1: str
+    adm_2: str
     places: tuple[str, ...]
 
 
@@ -175,6 +178,7 @@ GED = _Layout(
     end="date_end",
     country="country",
     adm_1="adm_1",
+    adm_2="adm_2",
     places=("where_coordinates", "where_description", "adm_2"),
 )
 AEC = _Layout(
@@ -189,6 +193,7 @@ AEC = _Layout(
     end="end_date",
     country="location_root_name",
     adm_1="location_adm1_name",
+    adm_2="location_adm2_name",
     places=("location_where_name", "location_adm2_name"),
 )
 
@@ -281,6 +286,7 @@ class UcdpMapper(Mapper):
             date=date,
             date_precision=precision,
             province=self._province(row),
+            district=text(row, layout.adm_2),
             latitude=latitude,
             longitude=longitude,
             geo_precision=geo_precision,

@@ -32,6 +32,7 @@ SOURCE_COLUMNS = (
     "payload",
     "content_hash",
     "record",
+    "place_query",
     "incident_id",
     "first_batch_id",
     "last_batch_id",
@@ -158,6 +159,7 @@ class ChunkWriter:
                     row.payload,
                     row.content_hash,
                     row.record_json,
+                    row.place_query,
                     incident_id,
                     batch,
                     batch,
@@ -194,6 +196,7 @@ class ChunkWriter:
                     payload=row.payload,
                     content_hash=row.content_hash,
                     record=row.record_json,
+                    place_query=row.place_query,
                     last_batch_id=self.batch_id,
                     updated_at=now,
                 )

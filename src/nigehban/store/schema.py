@@ -8,6 +8,9 @@
 - ``merges``: every merge with its score, what it moved and what it filled in; undone merges stay.
 - ``change_log``: append-only (enforced by triggers) record of who changed what, when, before, after.
 - ``import_batches`` and ``import_rejects``: one row per import run, and every row it refused.
+- geography: ``boundary_versions`` (one per imported boundary file; the newest of a level is
+  current), ``boundaries`` (units with WKB polygons), ``boundary_crosswalk`` (old units onto new),
+  ``boundary_neighbours`` (contiguity), ``places`` (user gazetteer), ``district_indicators``.
 - taxonomy: ``attack_types``, ``target_types``, ``weapon_types``, ``groups``, ``group_aliases``.
 
 The Alembic migrations in ``store/migrations`` create exactly these tables; a test compares them.
@@ -27,6 +30,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -41,6 +45,12 @@ from nigehban.record import whole_number
 
 __all__ = [
     "BATCHES",
+    "BOUNDARIES",
+    "BOUNDARY_CROSSWALK",
+    "BOUNDARY_NEIGHBOURS",
+    "BOUNDARY_VERSIONS",
+    "DISTRICT_INDICATORS",
+    "PLACES",
     "CHANGE_LOG",
     "GROUPS_TABLE",
     "GROUP_ALIASES",
@@ -50,14 +60,20 @@ __all__ = [
     "SOURCES",
     "AttackType",
     "Base",
+    "BoundaryCrosswalkRow",
+    "BoundaryNeighbour",
+    "BoundaryRow",
+    "BoundaryVersion",
     "ChangeLogEntry",
     "Count",
+    "DistrictIndicator",
     "GroupAlias",
     "GroupRow",
     "ImportBatch",
     "ImportReject",
     "IncidentRow",
     "MergeRow",
+    "PlaceRow",
     "SourceRecord",
     "TargetType",
     "WeaponType",
@@ -175,6 +191,12 @@ class IncidentRow(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     geo_precision: Mapped[str | None] = mapped_column(String(16))
+    geo_confidence: Mapped[float | None] = mapped_column(Float)
+    geo_flags: Mapped[str | None] = mapped_column(Text)
+    h3_res5: Mapped[str | None] = mapped_column(String(16), index=True)
+    h3_res6: Mapped[str | None] = mapped_column(String(16))
+    h3_res7: Mapped[str | None] = mapped_column(String(16))
+    h3_res8: Mapped[str | None] = mapped_column(String(16))
     place: Mapped[str | None] = mapped_column(Text)
     attack_type: Mapped[str] = mapped_column(ForeignKey("attack_types.code"), index=True, default="unknown")
     target_type: Mapped[str] = mapped_column(ForeignKey("target_types.code"), index=True, default="unknown")
@@ -207,6 +229,9 @@ class SourceRecord(Base):
     # JSON of the canonical record the importer mapped the payload to; compared on re-import so that
     # a corrected file (or mapping) updates only what changed.
     record: Mapped[str] = mapped_column(Text)
+    # JSON of the place as the source reported it (a PlaceQuery): what the record's geography is
+    # resolved from, again whenever the boundaries or the gazetteer change (``geo backfill``).
+    place_query: Mapped[str | None] = mapped_column(Text)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     first_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
     last_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
@@ -246,6 +271,95 @@ class ChangeLogEntry(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class BoundaryVersion(Base):
+    """One imported boundary file of one level; the newest of a level is the current one."""
+
+    __tablename__ = "boundary_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(16), index=True)
+    source_path: Mapped[str] = mapped_column(Text)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    valid_on: Mapped[str | None] = mapped_column(String(10))
+    unit_count: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[list[Any]] = mapped_column(JSON)
+    repaired: Mapped[list[Any]] = mapped_column(JSON)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class BoundaryRow(Base):
+    """A unit (province, district or tehsil) of a boundary version, its polygon as WKB."""
+
+    __tablename__ = "boundaries"
+    __table_args__ = (UniqueConstraint("version_id", "pcode"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("boundary_versions.id"), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    pcode: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    parent_pcode: Mapped[str | None] = mapped_column(String(40))
+    province_pcode: Mapped[str | None] = mapped_column(String(40))
+    area_sqkm: Mapped[float] = mapped_column(Float)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    geometry: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BoundaryCrosswalkRow(Base):
+    """How the units of an older boundary version map onto a newer one (share of the old unit's area)."""
+
+    __tablename__ = "boundary_crosswalk"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_version_id: Mapped[int] = mapped_column(ForeignKey("boundary_versions.id"), index=True)
+    from_pcode: Mapped[str] = mapped_column(String(40))
+    to_version_id: Mapped[int] = mapped_column(ForeignKey("boundary_versions.id"))
+    to_pcode: Mapped[str] = mapped_column(String(40))
+    share: Mapped[float] = mapped_column(Float)
+
+
+class BoundaryNeighbour(Base):
+    """Contiguity of the units of a boundary version (both directions are stored)."""
+
+    __tablename__ = "boundary_neighbours"
+    version_id: Mapped[int] = mapped_column(ForeignKey("boundary_versions.id"), primary_key=True)
+    pcode: Mapped[str] = mapped_column(String(40), primary_key=True)
+    neighbour_pcode: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class PlaceRow(Base):
+    """A place a user added to the gazetteer (e.g. from the GeoNames postal gazetteer)."""
+
+    __tablename__ = "places"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    alternate_names: Mapped[list[Any]] = mapped_column(JSON)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    province: Mapped[str | None] = mapped_column(String(64))
+    district: Mapped[str | None] = mapped_column(String(200))
+    population: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DistrictIndicator(Base):
+    """One value of one district covariate (long form), from an imported indicator file."""
+
+    __tablename__ = "district_indicators"
+    __table_args__ = (Index("ix_district_indicators_dataset_pcode", "dataset", "district_pcode"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(64))
+    row_number: Mapped[int] = mapped_column(Integer)
+    province: Mapped[str | None] = mapped_column(String(64))
+    district_name: Mapped[str] = mapped_column(String(200))
+    district_pcode: Mapped[str | None] = mapped_column(String(40))
+    match_note: Mapped[str | None] = mapped_column(Text)
+    indicator: Mapped[str] = mapped_column(String(120))
+    value: Mapped[float | None] = mapped_column(Float)
+
+
 # The Core tables, typed, for the bulk paths that bypass the ORM.
 INCIDENTS = cast(Table, IncidentRow.__table__)
 SOURCES = cast(Table, SourceRecord.__table__)
@@ -255,3 +369,9 @@ BATCHES = cast(Table, ImportBatch.__table__)
 REJECTS = cast(Table, ImportReject.__table__)
 GROUPS_TABLE = cast(Table, GroupRow.__table__)
 GROUP_ALIASES = cast(Table, GroupAlias.__table__)
+BOUNDARY_VERSIONS = cast(Table, BoundaryVersion.__table__)
+BOUNDARIES = cast(Table, BoundaryRow.__table__)
+BOUNDARY_CROSSWALK = cast(Table, BoundaryCrosswalkRow.__table__)
+BOUNDARY_NEIGHBOURS = cast(Table, BoundaryNeighbour.__table__)
+PLACES = cast(Table, PlaceRow.__table__)
+DISTRICT_INDICATORS = cast(Table, DistrictIndicator.__table__)
