@@ -35,7 +35,15 @@ from nigehban.store.queries import (
 )
 from nigehban.store.seed import seed_taxonomy
 
-if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy
+if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy, geography shapely
+    from nigehban.geo.backfill import BackfillReport
+    from nigehban.geo.boundaries import Level
+    from nigehban.geo.boundaryset import BoundarySet
+    from nigehban.geo.gazetteer import Gazetteer
+    from nigehban.geo.indicators import IndicatorFile
+    from nigehban.geo.resolution import Resolution
+    from nigehban.geo.resolver import Resolver
+    from nigehban.geo.store import BoundaryVersionInfo, CrosswalkEntry
     from nigehban.ingest.dedupe import DedupeConfig, DedupeReport, MergeInfo
 
 __all__ = ["Nigehban"]
@@ -57,6 +65,7 @@ class Nigehban:
         self.settings = settings
         self._engine: Engine | None = None
         self._schema_checked = False
+        self._resolver: Resolver | None = None
 
     def __repr__(self) -> str:
         return f"<Nigehban {self.engine.url.render_as_string(hide_password=True)}>"
@@ -107,6 +116,7 @@ class Nigehban:
             self._engine.dispose()
             self._engine = None
             self._schema_checked = False
+            self._resolver = None
 
     def __enter__(self) -> Nigehban:
         return self
@@ -136,6 +146,7 @@ class Nigehban:
             strict=strict,
             rejects=rejects,
             progress=progress,
+            resolver=self.resolver(),
         )
 
     def import_gtd(
@@ -299,6 +310,142 @@ class Nigehban:
         with self.ready().begin() as connection:
             return undo_merge(connection, merge_id, actor=self.settings.actor)
 
+    # geography -----------------------------------------------------------------------------------
+
+    def import_boundaries(
+        self,
+        path: str | Path,
+        *,
+        level: Level,
+        pcode_property: str | None = None,
+        name_property: str | None = None,
+    ) -> BoundaryVersionInfo:
+        """Import a COD-AB / geoBoundaries GeoJSON file as the current boundaries of ``level``.
+
+        The file is checked whole before anything is written (see
+        :func:`~nigehban.geo.boundaries.read_boundaries`); the version it replaces stays, with a
+        crosswalk onto the new units. Incidents already stored get the new geography from
+        :meth:`backfill_geography`.
+
+        Example::
+
+            app.import_boundaries("pak_adm2_districts.geojson", level="district")
+            app.backfill_geography()
+        """
+        from nigehban.geo.boundaries import read_boundaries
+        from nigehban.geo.store import save_boundary_file
+
+        boundaries = read_boundaries(path, level=level, pcode_property=pcode_property, name_property=name_property)
+        with self.ready().begin() as connection:
+            version = save_boundary_file(connection, boundaries, actor=self.settings.actor)
+        self._resolver = None
+        return version
+
+    def boundary_versions(self, *, level: Level | None = None) -> list[BoundaryVersionInfo]:
+        """Every imported boundary file (of ``level``), oldest first; ``current`` marks those in use."""
+        from nigehban.geo.store import versions
+
+        with self.ready().connect() as connection:
+            return versions(connection, level=level)
+
+    def boundary_set(self) -> BoundarySet:
+        """The current boundaries of every level, ready for point-in-polygon."""
+        return self.resolver().boundaries or _empty_boundary_set()
+
+    def neighbours(self, *, level: Level = "district") -> dict[str, tuple[str, ...]]:
+        """Contiguity of the current units of ``level`` (pcode -> pcodes it touches), for spatial models."""
+        from nigehban.geo.store import neighbours
+
+        with self.ready().connect() as connection:
+            return neighbours(connection, level=level)
+
+    def boundary_crosswalk(self, *, level: Level = "district") -> list[CrosswalkEntry]:
+        """How the units of older boundary versions of ``level`` map onto newer ones (area shares)."""
+        from nigehban.geo.store import crosswalk
+
+        with self.ready().connect() as connection:
+            return crosswalk(connection, level=level)
+
+    def import_places(self, path: str | Path, *, source: str | None = None) -> int:
+        """Add the places of a CSV to the gazetteer (replacing those of the same ``source``); returns how many.
+
+        ``source`` defaults to the file's name. See :func:`~nigehban.geo.places.read_places_csv`.
+        """
+        from nigehban.geo.places import read_places_csv
+        from nigehban.geo.store import save_places
+
+        source = source or Path(path).stem
+        places = read_places_csv(path, source=source)
+        with self.ready().begin() as connection:
+            save_places(connection, places, source=source)
+        self._resolver = None
+        return len(places)
+
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer: boundary names, GeoNames towns, aliases and the places users added."""
+        return self.resolver().gazetteer
+
+    def resolver(self) -> Resolver:
+        """The place resolver over the current boundaries and gazetteer (built once, rebuilt after imports)."""
+        if self._resolver is None:
+            from nigehban.geo.gazetteer import Gazetteer
+            from nigehban.geo.resolver import Resolver
+            from nigehban.geo.store import load_boundary_set, load_places
+
+            with self.ready().connect() as connection:
+                boundaries = load_boundary_set(connection)
+                places = load_places(connection)
+            usable = boundaries if any(boundaries.summary().values()) else None
+            self._resolver = Resolver(boundaries=usable, gazetteer=Gazetteer.build(boundaries=usable, places=places))
+        return self._resolver
+
+    def resolve_place(self, text: str) -> Resolution:
+        """What a place string resolves to, e.g. ``app.resolve_place("Jamrud, Khyber")``."""
+        return self.resolver().resolve_text(text)
+
+    def backfill_geography(self, *, progress: ProgressCallback | None = None) -> BackfillReport:
+        """Resolve every stored source record's place again and update incidents (see :mod:`nigehban.geo.backfill`)."""
+        from nigehban.geo.backfill import backfill
+
+        return backfill(self.ready(), self.resolver(), actor=self.settings.actor, progress=progress)
+
+    def import_indicators(self, path: str | Path, *, dataset: str = "census2023") -> IndicatorFile:
+        """Import district covariates (census indicators), replacing the ``dataset``'s earlier import.
+
+        Rows are matched to current districts by ``adm2_pcode`` where given, else by name through the
+        gazetteer (districts created after the boundary set map onto the district they lie in).
+        Rows that match no district are kept, with a note, and reported.
+        """
+        from nigehban.geo.indicators import read_indicators
+        from nigehban.geo.store import save_indicators
+
+        boundaries = self.boundary_set()
+        resolver = self.resolver()
+
+        def resolve_district(name: str, province: str | None) -> str | None:
+            from nigehban.geo.resolution import PlaceQuery
+
+            found = resolver.resolve(PlaceQuery(district=name, province=province))
+            return found.district_pcode if found.precision == "district" else None
+
+        indicators = read_indicators(
+            path,
+            district_pcodes={unit.pcode: unit.name for unit in boundaries.districts} or None,
+            resolve_district=resolve_district if boundaries.districts else None,
+        )
+        with self.ready().begin() as connection:
+            save_indicators(connection, indicators, dataset=dataset)
+        return indicators
+
+    def district_indicators(self, *, dataset: str = "census2023") -> dict[str, dict[str, float]]:
+        """District covariates by pcode: census districts that share a boundary district are combined
+        (counts summed, rates weighted by population; see :func:`~nigehban.geo.indicators.combine_by_pcode`)."""
+        from nigehban.geo.indicators import combine_by_pcode
+        from nigehban.geo.store import load_indicators
+
+        with self.ready().connect() as connection:
+            return combine_by_pcode(load_indicators(connection, dataset=dataset))
+
     # demo ----------------------------------------------------------------------------------------
 
     def demo(self, *, seed: int = 2023, start: dt.date | None = None, end: dt.date | None = None) -> list[ImportReport]:
@@ -306,6 +453,12 @@ class Nigehban:
         from nigehban.demo import load_demo
 
         return load_demo(self, seed=seed, start=start, end=end)
+
+
+def _empty_boundary_set() -> BoundarySet:
+    from nigehban.geo.boundaryset import BoundarySet
+
+    return BoundarySet()
 
 
 def _has_tables(engine: Engine) -> bool:

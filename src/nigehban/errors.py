@@ -12,12 +12,12 @@ from typing import Any
 
 __all__ = [
     "BoundaryFileError",
-    "GeoDataError",
-    "IndicatorFileError",
     "DatabaseNotInitialised",
+    "GeoDataError",
     "ImportFormatError",
     "ImportRowError",
     "IncidentNotFound",
+    "IndicatorFileError",
     "InvalidFieldValue",
     "MappingError",
     "MergeNotFound",

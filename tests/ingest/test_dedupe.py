@@ -162,13 +162,30 @@ def test_the_same_attack_from_two_sources_becomes_one_incident(app: Nigehban, tm
 
 
 def test_a_day_apart_and_without_coordinates_merges_on_the_place_name(app: Nigehban, tmp_path: Path) -> None:
-    (gtd,) = load(app, tmp_path, "gtd", Event("g1"))
-    (press,) = load(app, tmp_path, "press", Event("p1", day=DAY + dt.timedelta(days=1), point=None))
+    # A place no gazetteer knows: the report without coordinates stays without them.
+    (gtd,) = load(app, tmp_path, "gtd", Event("g1", city="Synthabad Kalan"))
+    (press,) = load(
+        app, tmp_path, "press", Event("p1", city="Synthabad Kalan", day=DAY + dt.timedelta(days=1), point=None)
+    )
 
     (merge,) = app.dedupe().merges
 
     assert (merge.kept_incident_id, merge.merged_incident_id) == (gtd, press)
     assert (merge.components["days"], merge.components["km"], merge.components["location_basis"]) == (1, None, "name")
+
+
+def test_a_report_without_coordinates_is_placed_by_the_gazetteer_and_merges_on_distance(
+    app: Nigehban, tmp_path: Path
+) -> None:
+    (gtd,) = load(app, tmp_path, "gtd", Event("g1"))
+    (press,) = load(app, tmp_path, "press", Event("p1", day=DAY + dt.timedelta(days=1), point=None))
+    assert app.incident(press).record.geo_precision == "town"  # Peshawar's coordinates from the gazetteer
+
+    (merge,) = app.dedupe().merges
+
+    assert (merge.kept_incident_id, merge.merged_incident_id) == (gtd, press)
+    assert merge.components["location_basis"] == "distance"
+    assert merge.components["km"] < 5
 
 
 def test_an_unflagged_suicide_bombing_with_the_same_toll_merges(app: Nigehban, tmp_path: Path) -> None:

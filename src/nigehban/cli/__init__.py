@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from nigehban import __version__
-from nigehban.cli import dedupe, export, imports, incidents, store
+from nigehban.cli import dedupe, export, geo, imports, incidents, store
 from nigehban.cli.common import err_console
 from nigehban.errors import NigehbanError
 
@@ -52,6 +52,7 @@ imports.register(app)
 incidents.register(app)
 export.register(app)
 dedupe.register(app)
+geo.register(app)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ merge changed that field since, in which case their value stays and a conflict i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -23,7 +23,7 @@ from nigehban.store.changelog import ChangeLogWriter
 from nigehban.store.payloads import batch_headers, payload_cells
 from nigehban.store.schema import BATCHES, INCIDENTS, REJECTS, SOURCES, utcnow
 
-__all__ = ["ChunkWriter", "WriteCounts"]
+__all__ = ["ChunkWriter", "WriteCounts", "incident_changes"]
 
 INCIDENT_COLUMNS = ("id", *RECORD_FIELDS, "created_at", "updated_at")
 SOURCE_COLUMNS = (
@@ -212,17 +212,8 @@ class ChunkWriter:
                 after={"content_hash": row.content_hash, "payload": payload_cells(self.columns, row.payload)},
             )
             old_record = IncidentRecord.from_json_dict(orjson.loads(old.record)).as_dict()
-            incident = current[old.incident_id]
-            before: dict[str, Any] = {}
-            after: dict[str, Any] = {}
-            for name, value in row.record.as_dict().items():
-                if value == old_record[name]:
-                    continue
-                if incident[name] != old_record[name]:
-                    self.counts.conflicts += 1  # changed since by an analyst or a merge: theirs stays
-                    continue
-                before[name] = incident[name]
-                after[name] = value
+            before, after, conflicts = incident_changes(current[old.incident_id], old_record, row.record.as_dict())
+            self.counts.conflicts += conflicts
             if after:
                 connection.execute(
                     update(INCIDENTS).where(INCIDENTS.c.id == old.incident_id).values(**after, updated_at=now)
@@ -230,6 +221,29 @@ class ChunkWriter:
                 log.add("incident", old.incident_id, "import-update", before=before, after=after)
             self.counts.updated += 1
         log.flush()
+
+
+def incident_changes(
+    incident: Mapping[str, Any], old_record: Mapping[str, Any], new_record: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """What a changed source record changes in its incident: ``(before, after, conflicts)``.
+
+    A field changes where the source's mapped value changed and the incident still holds the old
+    one; where the incident holds something else (an analyst's edit, a value a merge brought), that
+    stays and counts as a conflict.
+    """
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    conflicts = 0
+    for name, value in new_record.items():
+        if value == old_record[name]:
+            continue
+        if incident[name] != old_record[name]:
+            conflicts += 1
+            continue
+        before[name] = incident[name]
+        after[name] = value
+    return before, after, conflicts
 
 
 def _allocate_incident_ids(connection: Connection, count: int) -> list[int]:

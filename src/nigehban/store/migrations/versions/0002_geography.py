@@ -126,6 +126,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("version_id", "pcode", "neighbour_pcode", name=op.f("pk_boundary_neighbours")),
     )
     with op.batch_alter_table("incidents", schema=None) as batch_op:
+        # geoBoundaries unit ids (used as tehsil codes) are 22 characters
+        batch_op.alter_column("district_pcode", type_=sa.String(40), existing_type=sa.String(16))
+        batch_op.alter_column("tehsil_pcode", type_=sa.String(40), existing_type=sa.String(16))
         batch_op.add_column(sa.Column("geo_confidence", sa.Float(), nullable=True))
         batch_op.add_column(sa.Column("geo_flags", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("h3_res5", sa.String(length=16), nullable=True))
@@ -150,6 +153,8 @@ def downgrade() -> None:
         batch_op.drop_column("h3_res5")
         batch_op.drop_column("geo_flags")
         batch_op.drop_column("geo_confidence")
+        batch_op.alter_column("tehsil_pcode", type_=sa.String(16), existing_type=sa.String(40))
+        batch_op.alter_column("district_pcode", type_=sa.String(16), existing_type=sa.String(40))
 
     op.drop_table("boundary_neighbours")
     with op.batch_alter_table("boundary_crosswalk", schema=None) as batch_op:
