@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 
-from benchmarks import bench_dedupe, bench_export, bench_import
+from benchmarks import bench_dedupe, bench_export, bench_geo_names, bench_geo_pip, bench_import
 from benchmarks.common import RESULTS
 
 
@@ -36,6 +36,8 @@ def main() -> None:
         bench_import.main([])
         bench_dedupe.main([])
         bench_export.main([])
+        bench_geo_pip.main([])
+        bench_geo_names.main([])
     print(table())
 
 

@@ -33,7 +33,8 @@ def _write(path: Path, features: list[dict[str, Any]]) -> Path:
 def test_importing_boundaries_makes_a_current_version_with_neighbours(app: Nigehban) -> None:
     version = app.import_boundaries(SYNTHETIC_DISTRICTS, level="district")
 
-    assert version.current and version.level == "district"
+    assert version.current
+    assert version.level == "district"
     assert version.unit_count == len(app.boundary_set().districts) > 0
     assert [skipped["reason"] for skipped in version.skipped] == ["no adm2_pcode"]
     assert len(version.repaired) == 1  # the bow-tie
@@ -85,7 +86,7 @@ def test_a_bad_boundary_file_writes_nothing(app: Nigehban, tmp_path: Path) -> No
         app.import_boundaries(broken, level="district")
     features = _features(SYNTHETIC_DISTRICTS)
     features[2]["geometry"] = {"type": "Point", "coordinates": [70.5, 30.5]}
-    with pytest.raises(BoundaryFileError, match="feature 3: .*not a \\(Multi\\)Polygon"):
+    with pytest.raises(BoundaryFileError, match=r"feature 3: .*not a \(Multi\)Polygon"):
         app.import_boundaries(_write(tmp_path / "point.geojson", features), level="district")
     assert app.boundary_versions() == []
     assert app.boundary_set().districts == []

@@ -247,8 +247,8 @@ def test_aec_layout_infers_the_kind_of_violence_from_the_sides(app: Nigehban, tm
     )
     assert (one_sided["province"], one_sided["place"]) == ("Khyber Pakhtunkhwa", "Peshawar town")
     assert (one_sided["date"], one_sided["date_precision"]) == ("2014-01-05", "day")
-    # no coordinates in this layout
-    assert (one_sided["latitude"], one_sided["geo_precision"]) == (None, None)
+    # no coordinates in this layout: the named town's, from the gazetteer
+    assert (one_sided["latitude"], one_sided["geo_precision"]) == (34.008, "town")
 
     state = events["2"]
     assert (state["killed"], state["killed_perpetrators"], state["killed_security"]) == (3, 8, 3)
@@ -394,8 +394,15 @@ def test_real_ucdp_aec_pakistan_events_import_every_row(app: Nigehban) -> None:
     # provinces: FATA and UCDP's "Khyber Pakhtunkwa province" are Khyber Pakhtunkhwa
     provinces = Counter(event["province"] for event in events.values())
     legacy = {"Federally Administered Tribal Areas", "Khyber Pakhtunkwa province"}
-    assert provinces["Khyber Pakhtunkhwa"] == sum(1 for row in rows if row["location_adm1_name"] in legacy)
-    assert provinces[None] == sum(1 for row in rows if not row["location_adm1_name"])
+    stated_kp = sum(1 for row in rows if row["location_adm1_name"] in legacy)
+    no_province = sum(1 for row in rows if not row["location_adm1_name"])
+    # events without adm_1 but with a place the gazetteer knows get that place's province
+    placed_by_name = sum(
+        1 for row in rows if not row["location_adm1_name"] and events[row["id"]]["province"] is not None
+    )
+    assert provinces["Khyber Pakhtunkhwa"] >= stated_kp
+    assert provinces[None] == no_province - placed_by_name
+    assert sum(provinces.values()) == len(rows)
 
     # a day where the event has one date, else the month
     same_day = sum(1 for row in rows if row["start_date"] == row["end_date"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -79,7 +79,9 @@ def backfill(
     return report
 
 
-def _backfill_rows(connection: Any, rows: list[Any], resolver: Resolver, actor: str, report: BackfillReport) -> None:
+def _backfill_rows(
+    connection: Any, rows: Sequence[Any], resolver: Resolver, actor: str, report: BackfillReport
+) -> None:
     old_records = [IncidentRecord.from_json_dict(orjson.loads(row.record)) for row in rows]
     queries: list[PlaceQuery] = []
     precisions: list[str | None] = []

@@ -27,8 +27,8 @@ Caveats:
 
 Example:
     >>> gazetteer = Gazetteer.build(boundaries=None)
-    >>> [(match.place.name, match.place.kind, match.place.province) for match in gazetteer.lookup("Quetta")][:1]
-    [('Quetta', 'town', 'Balochistan')]
+    >>> [(match.place.name, match.place.kind, match.place.province) for match in gazetteer.lookup("Quetta")]
+    [('Quetta', 'district', 'Balochistan'), ('Quetta', 'town', 'Balochistan')]
     >>> place_keys("D.I. Khan") == place_keys("DI Khan")
     True
 """
@@ -60,6 +60,7 @@ __all__ = [
     "Gazetteer",
     "Match",
     "NameKind",
+    "clear_name_caches",
     "geonames_towns",
     "normalise_place_name",
     "place_keys",
@@ -185,6 +186,12 @@ def _tokens(name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def clear_name_caches() -> None:
+    """Forget the memoised keys of names seen so far (for timing the uncached path)."""
+    _tokens.cache_clear()
+    place_keys.cache_clear()
+
+
 def normalise_place_name(name: str) -> str:
     """A place name as lower-case words, without punctuation, diacritics and connectors ("e", "ul").
 
@@ -304,10 +311,10 @@ class Gazetteer:
         ]
         located = gazetteer._locate([*towns, *places], boundaries)
         for place in located:
-            gazetteer._add(place, place.name, "name")
+            index = gazetteer._add(place, place.name, "name")
             kind: NameKind = "alternate" if place.source == _GEONAMES_SOURCE else "name"
             for alternate in place.alternate_names:
-                gazetteer._add(place, alternate, kind)
+                gazetteer._add(place, alternate, kind, index=index)
         gazetteer._add_aliases(boundaries)
         return gazetteer
 
@@ -401,7 +408,7 @@ class Gazetteer:
         for entry in table.get("city", []):
             towns = [
                 match
-                for match in self.lookup(entry["name"], province=entry["province"], kinds=_TOWN_KIND)
+                for match in self.lookup(entry["name"], province=entry["province"], kinds=("town",))
                 if match.name_kind == "name"
             ]
             if not towns:
@@ -448,7 +455,7 @@ class Gazetteer:
         *,
         province: str | None = None,
         districts: Collection[str] | None = None,
-        kinds: Collection[PlaceKind] | None = None,
+        kinds: Collection[str] | None = None,
     ) -> list[Match]:
         """Places whose key equals a key of ``name``, within ``province`` and ``districts`` (pcodes) if given.
 
@@ -468,7 +475,7 @@ class Gazetteer:
         *,
         province: str | None = None,
         districts: Collection[str] | None = None,
-        kinds: Collection[PlaceKind] | None = None,
+        kinds: Collection[str] | None = None,
     ) -> list[Match]:
         """Like :meth:`lookup`, for a key already made by :func:`place_keys`."""
         entries = self._keys.get(key)
@@ -495,7 +502,7 @@ class Gazetteer:
         *,
         province: str | None = None,
         districts: Collection[str] | None = None,
-        kinds: Collection[PlaceKind] | None = None,
+        kinds: Collection[str] | None = None,
         limit: int = 5,
     ) -> list[Match]:
         """The closest places by spelling (rapidfuzz ratio on the keys), best first.
@@ -553,7 +560,7 @@ class Gazetteer:
 
     @staticmethod
     def _admits(
-        place: Place, province: str | None, districts: Collection[str] | None, kinds: Collection[PlaceKind] | None
+        place: Place, province: str | None, districts: Collection[str] | None, kinds: Collection[str] | None
     ) -> bool:
         if kinds is not None and place.kind not in kinds:
             return False
@@ -562,7 +569,6 @@ class Gazetteer:
         return districts is None or (place.kind != "province" and place.district_pcode in districts)
 
 
-_TOWN_KIND: tuple[PlaceKind, ...] = ("town",)
 _SIZE = {"province": 0, "district": 1, "tehsil": 2, "town": 3, "locality": 4}
 
 

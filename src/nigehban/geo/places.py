@@ -147,7 +147,7 @@ def read_places_csv(path: str | Path, *, source: str) -> list[Place]:
 
 
 def _rows(path: Path, text: str) -> Iterator[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         yield from reader
     except csv.Error as error:

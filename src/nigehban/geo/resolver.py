@@ -74,7 +74,7 @@ from nigehban.geo.boundaries import PROVINCE_PCODES, BoundaryUnit, Level
 from nigehban.geo.boundaryset import BoundarySet
 from nigehban.geo.gazetteer import Gazetteer, Match, place_keys
 from nigehban.geo.locate import KM_PER_DEGREE
-from nigehban.geo.places import PAKISTAN_BOX, Place, PlaceKind
+from nigehban.geo.places import PAKISTAN_BOX, Place
 from nigehban.geo.resolution import PlaceQuery, Resolution
 from nigehban.taxonomy import canonical_province
 
@@ -87,7 +87,6 @@ _PROVINCE_BY_PCODE = {pcode: name for name, pcode in PROVINCE_PCODES.items()}
 _SIZE = {"province": 0, "district": 1, "tehsil": 2, "town": 3, "locality": 4}
 _PRECISION = {"province": "province", "district": "district", "tehsil": "district", "town": "town", "locality": "town"}
 _AMBIGUOUS_FACTOR = 0.7
-_PROVINCE_KIND: tuple[PlaceKind, ...] = ("province",)
 _COUNTRY_WORDS = frozenset({"pakistan", "pak"})
 
 # Capitalised words of free text that are not place names even where a place shares the spelling.
@@ -99,7 +98,9 @@ _DETAIL_STOPWORDS = frozenset(
     road school sector south station street the to town tribal university upper valley village west with
     """.split()  # noqa: SIM905 (a word list reads better as text than as 70 quoted strings)
 )
-_PROVINCE_PHRASE = re.compile(r"\bKhyber[\s-]+P[a-z]*h?[a-z]*\b|\bNorth[\s-]+West[\s-]+Frontier\b", re.IGNORECASE)
+_PROVINCE_PHRASE = re.compile(
+    r"\bKhyber[\s-]+P[a-z]*(?:kh|kt|tu|to)[a-z]*|\bNorth[\s-]+West[\s-]+Frontier\b", re.IGNORECASE
+)
 _WORD = re.compile(r"[A-Za-z\u0600-\u06ff][A-Za-z\u0600-\u06ff'’.\-]*")
 # "40 km southwest of Quetta", "52 miles west of Quetta": the event is not in the place named
 _RELATIVE = re.compile(
@@ -248,18 +249,21 @@ class Resolver:
         return out
 
     def _resolve(self, query: PlaceQuery, point: _Point | None) -> Resolution:
-        named = self._names(query)
-        if not _finite(query.latitude, query.longitude):
-            return self._from_names(named)
         if point is None:
+            named = self._names(query)
+            if not _finite(query.latitude, query.longitude):
+                return self._from_names(named)
             flag = f"coordinates ({query.latitude}, {query.longitude}) fall outside Pakistan; resolved by name"
             resolution = self._from_names(named)
             return dataclasses.replace(resolution, flags=(flag, *resolution.flags))
+        # The coordinates decide; the names only serve to catch a contradiction. Free-text detail
+        # (unique to nearly every row, so never cached) adds nothing to that check and is left out,
+        # and the names' own caveats ("Karachi spans 6 districts") do not apply to a located point.
+        named = self._names(dataclasses.replace(query, detail=None)) if query.detail else self._names(query)
         flags: list[str] = []
         if point.swapped:
             flags.append(f"latitude and longitude look swapped: used ({point.latitude}, {point.longitude})")
         flags.extend(self._contradictions(named, point))
-        flags.extend(flag for flag in named.flags if flag not in flags)
         choice = named.choice
         if self.boundaries is None:
             # no units to place the point in: the names give the province
@@ -329,7 +333,7 @@ class Resolver:
         if choice is None:
             if named.province is None:
                 return Resolution(flags=named.flags)
-            province = self.gazetteer.lookup(named.province, kinds=_PROVINCE_KIND)
+            province = self.gazetteer.lookup(named.province, kinds=("province",))
             place = province[0].place if province else None
             return Resolution(
                 province=named.province,
@@ -359,12 +363,9 @@ class Resolver:
         )
 
     def _names(self, query: PlaceQuery) -> _Named:
-        key = (
-            _cache_key(query.place),
-            _cache_key(query.district),
-            _cache_key(query.province),
-            (query.detail or "").strip(),
-        )
+        # Keyed on the text as written (spaces collapsed), not on normalised keys: flags quote the
+        # text, and the same query must always give the same resolution, whatever came before it.
+        key = (_clean(query.place), _clean(query.district), _clean(query.province), _clean(query.detail))
         named = self._named.get(key)
         if named is None:
             named = self._resolve_names(query.place, query.district, query.province, query.detail)
@@ -396,10 +397,12 @@ class Resolver:
                 elsewhere = self._find(place_text, province=province, districts=None, role="place", exact_only=True)
                 if elsewhere is not None and current is not None:
                     flags.append(
-                        f"{self.gazetteer.describe(elsewhere.place)} is not in {current.place.name}"
+                        f"{self.gazetteer.describe(elsewhere.place)} is not in {current.place.name},"
                         f" named as its district; kept {current.place.name}"
                     )
             if found is not None:
+                if current is not None:
+                    found = dataclasses.replace(found, confidence=min(found.confidence, current.confidence))
                 current = found
         if detail and (current is None or _refinable(current)):
             refined = self._scan_detail(detail, province=province, current=current)
@@ -538,7 +541,7 @@ class Resolver:
             for start, match in found
             if _SIZE[match.place.kind] > size_now or (city and match.place.kind in {"tehsil", "town", "locality"})
             if match.place.kind != "province"
-            if not (current and current.place.kind in {"town", "locality"} and match.place.kind != "locality")
+            if city or not (current and current.place.kind in {"town", "locality"} and match.place.kind != "locality")
             if not (
                 current
                 and current.place.kind == "tehsil"
@@ -608,11 +611,6 @@ def _clean(text: str | None) -> str | None:
     if not text or text.lower() in {"unknown", "n/a", "na", "none", "nan", "-"}:
         return None
     return text
-
-
-def _cache_key(text: str | None) -> tuple[str, ...]:
-    cleaned = _clean(text)
-    return place_keys(cleaned) if cleaned else ()
 
 
 def _capitalised(word: str) -> bool:

@@ -224,7 +224,7 @@ class ChunkWriter:
 
 
 def incident_changes(
-    incident: Mapping[str, Any], old_record: Mapping[str, Any], new_record: Mapping[str, Any]
+    incident: Mapping[Any, Any], old_record: Mapping[str, Any], new_record: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any], int]:
     """What a changed source record changes in its incident: ``(before, after, conflicts)``.
 

@@ -49,13 +49,13 @@ __all__ = [
     "BOUNDARY_CROSSWALK",
     "BOUNDARY_NEIGHBOURS",
     "BOUNDARY_VERSIONS",
-    "DISTRICT_INDICATORS",
-    "PLACES",
     "CHANGE_LOG",
+    "DISTRICT_INDICATORS",
     "GROUPS_TABLE",
     "GROUP_ALIASES",
     "INCIDENTS",
     "MERGES",
+    "PLACES",
     "REJECTS",
     "SOURCES",
     "AttackType",
@@ -193,7 +193,7 @@ class IncidentRow(Base):
     geo_precision: Mapped[str | None] = mapped_column(String(16))
     geo_confidence: Mapped[float | None] = mapped_column(Float)
     geo_flags: Mapped[str | None] = mapped_column(Text)
-    h3_res5: Mapped[str | None] = mapped_column(String(16), index=True)
+    h3_res5: Mapped[str | None] = mapped_column(String(16))
     h3_res6: Mapped[str | None] = mapped_column(String(16))
     h3_res7: Mapped[str | None] = mapped_column(String(16))
     h3_res8: Mapped[str | None] = mapped_column(String(16))

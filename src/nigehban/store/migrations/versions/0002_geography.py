@@ -135,7 +135,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("h3_res6", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("h3_res7", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("h3_res8", sa.String(length=16), nullable=True))
-        batch_op.create_index(batch_op.f("ix_incidents_h3_res5"), ["h3_res5"], unique=False)
 
     with op.batch_alter_table("source_records", schema=None) as batch_op:
         batch_op.add_column(sa.Column("place_query", sa.Text(), nullable=True))
@@ -146,7 +145,6 @@ def downgrade() -> None:
         batch_op.drop_column("place_query")
 
     with op.batch_alter_table("incidents", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_incidents_h3_res5"))
         batch_op.drop_column("h3_res8")
         batch_op.drop_column("h3_res7")
         batch_op.drop_column("h3_res6")
