@@ -20,6 +20,7 @@ from sqlalchemy import Engine, bindparam, func, select, update
 from nigehban.geo.apply import locate_records, place_query, query_from_json, query_to_json
 from nigehban.geo.resolution import PlaceQuery
 from nigehban.geo.resolver import Resolver
+from nigehban.ingest.rowreader import record_json
 from nigehban.ingest.writer import incident_changes
 from nigehban.record import IncidentRecord
 from nigehban.store.changelog import ChangeLogWriter
@@ -109,11 +110,10 @@ def _backfill_rows(
         old_values, new_values = old.as_dict(), new.as_dict()
         if old_values == new_values and row.place_query is not None:
             continue
-        new_json = orjson.dumps({name: value for name, value in new.as_json_dict().items() if value is not None})
         connection.execute(
             update(SOURCES)
             .where(SOURCES.c.id == row.id)
-            .values(record=new_json.decode(), place_query=query_to_json(query, precision), updated_at=now)
+            .values(record=record_json(new), place_query=query_to_json(query, precision), updated_at=now)
         )
         if old_values == new_values:
             continue

@@ -35,7 +35,15 @@ from nigehban.record import IncidentRecord
 if TYPE_CHECKING:
     from nigehban.geo.resolver import Resolver
 
-__all__ = ["Chunk", "PreparedRow", "RefusedRow", "RowReader", "can_read_in_process", "read_in_process"]
+__all__ = [
+    "Chunk",
+    "PreparedRow",
+    "RefusedRow",
+    "RowReader",
+    "can_read_in_process",
+    "read_in_process",
+    "record_json",
+]
 
 
 @dataclasses.dataclass(slots=True)
@@ -85,7 +93,8 @@ def _cells_by_column(columns: list[str], cells: list[str]) -> dict[str, str]:
     return dict(compress(zip(columns, cells, strict=False), cells))
 
 
-def _record_json(record: IncidentRecord) -> str:
+def record_json(record: IncidentRecord) -> str:
+    """The record as stored with its source record: JSON, fields without a value left out."""
     return orjson.dumps({name: value for name, value in record.as_dict().items() if value is not None}).decode()
 
 
@@ -148,7 +157,7 @@ class RowReader:
                     payload=payload.decode("utf-8"),
                     content_hash=hashlib.sha1(payload).hexdigest(),
                     values=record.as_tuple(),
-                    record_json=_record_json(record),
+                    record_json=record_json(record),
                     place_query=query_to_json(row.query, row.record.geo_precision),
                 )
             )
