@@ -2,6 +2,7 @@
 
     python -m benchmarks.geo_accuracy            # the figures and the confusion tables of the misses
     python -m benchmarks.geo_accuracy --places   # the same with the GeoNames postal gazetteer added as user places
+    python -m benchmarks.geo_accuracy --learned  # with places learned from geocoded reports (earlier years, others)
 
 GTD: every specificity-1 row (the place is a city, town or village and the coordinates are for it)
 is resolved from its names only -- ``city``, ``provstate`` and the free-text ``location``, the
@@ -34,6 +35,7 @@ import shapely
 from nigehban.geo.boundaries import PROVINCE_PCODES
 from nigehban.geo.boundaryset import BoundarySet
 from nigehban.geo.gazetteer import Gazetteer
+from nigehban.geo.learned import GeocodedReport, learn_places
 from nigehban.geo.places import Place, read_places_csv
 from nigehban.geo.resolution import PlaceQuery, Resolution
 from nigehban.geo.resolver import Resolver
@@ -142,12 +144,62 @@ def load_boundaries(data: Path) -> BoundarySet:
     )
 
 
-def gtd_accuracy(path: Path, boundaries: BoundarySet, *, places: Sequence[Place] = ()) -> GtdAccuracy:
-    """Resolve GTD's specificity-1 rows from their names and compare with their coordinates' districts."""
+def _gtd_rows(path: Path) -> list[dict[str, str]]:
+    """GTD's specificity-1 rows with coordinates."""
     with gzip.open(path, "rt", encoding="latin-1", newline="") as handle:
-        rows = [
+        return [
             row for row in csv.DictReader(handle) if row["specificity"] == "1" and row["latitude"] and row["longitude"]
         ]
+
+
+def _province(text: str) -> str | None:
+    try:
+        return canonical_province(text)
+    except KeyError:
+        return "Islamabad Capital Territory" if text.strip().lower() == "capital" else None
+
+
+def gtd_reports(path: Path, *, before_year: int) -> list[GeocodedReport]:
+    """GTD's geocoded reports (city, province, coordinates) of the years before ``before_year``."""
+    return [
+        GeocodedReport(row["city"], _province(row["provstate"]), float(row["latitude"]), float(row["longitude"]))
+        for row in _gtd_rows(path)
+        if int(row["iyear"]) < before_year
+    ]
+
+
+def other_source_reports(incidents: Path) -> list[GeocodedReport]:
+    """Geocoded reports of the two other incident lists: suicide attacks 1995-2017 and drone strikes 2004-2016."""
+    reports = []
+    for name in (
+        "kaggle_pakistan_suicide_attacks_1995_2017.csv",
+        "kaggle_pakistan_drone_attacks_2004_2016_with_refs.csv",
+    ):
+        with (incidents / name).open(encoding="latin-1", newline="") as handle:
+            for row in csv.DictReader(handle):
+                try:
+                    latitude, longitude = float(row["Latitude"]), float(row["Longitude"])
+                except ValueError:
+                    continue
+                reports.append(GeocodedReport(row["City"], _province(row["Province"]), latitude, longitude))
+    return reports
+
+
+def gtd_accuracy(
+    path: Path,
+    boundaries: BoundarySet,
+    *,
+    places: Sequence[Place] = (),
+    learned_from: Sequence[GeocodedReport] = (),
+    since_year: int | None = None,
+) -> GtdAccuracy:
+    """Resolve GTD's specificity-1 rows from their names and compare with their coordinates' districts.
+
+    ``learned_from``: geocoded reports whose places the gazetteer learns first (as it learns the
+    store's); ``since_year``: only rows of that year and later are resolved and compared.
+    """
+    rows = [row for row in _gtd_rows(path) if since_year is None or int(row["iyear"]) >= since_year]
+    places = [*places, *learn_places(learned_from, boundaries=boundaries)]
     latitude = [float(row["latitude"]) for row in rows]
     longitude = [float(row["longitude"]) for row in rows]
     truth = boundaries.locate("district", longitude, latitude)
@@ -226,6 +278,37 @@ def ucdp_accuracy(path: Path, boundaries: BoundarySet) -> UcdpAccuracy:
     return result
 
 
+def _learned(gtd_path: Path, boundaries: BoundarySet, places: Sequence[Place]) -> None:
+    """The GTD figures with places learned from geocoded reports the test rows are not among."""
+    print("Places learned from geocoded reports (nigehban.geo.learned), evaluated on rows they exclude:")
+    for year in (2005, 2008, 2010):
+        before = gtd_reports(gtd_path, before_year=year)
+        plain = gtd_accuracy(gtd_path, boundaries, places=places, since_year=year)
+        learned = gtd_accuracy(gtd_path, boundaries, places=places, learned_from=before, since_year=year)
+        print(
+            f"  GTD {year}-2012 rows ({plain.compared:,}), learning from GTD's {len(before):,} geocoded rows before"
+            f" {year}: district {100 * learned.district_rate:.1f} %"
+            f" (gazetteer alone {100 * plain.district_rate:.1f} %),"
+            f" province {100 * learned.province_rate:.1f} % ({100 * plain.province_rate:.1f} %)"
+        )
+        for (expected, got), count in learned.misses.most_common(8):
+            print(f"    {count:5,}  {expected} -> {got}")
+        print(
+            "    unresolved: "
+            + ", ".join(f"{c} {n} ({p[:12]})" for (n, p), c in learned.unresolved_names.most_common(12))
+        )
+    others = other_source_reports(gtd_path.parent)
+    plain = gtd_accuracy(gtd_path, boundaries, places=places)
+    learned = gtd_accuracy(gtd_path, boundaries, places=places, learned_from=others)
+    print(
+        f"  GTD 1970-2012 rows ({plain.compared:,}), learning from the {len(others):,} geocoded rows of the suicide-"
+        f"attack and drone-strike lists: district {100 * learned.district_rate:.1f} %"
+        f" (gazetteer alone {100 * plain.district_rate:.1f} %), province {100 * learned.province_rate:.1f} %"
+    )
+    for (expected, got), count in learned.misses.most_common(8):
+        print(f"    {count:5,}  {expected} -> {got}")
+
+
 def _percent(part: int, whole: int) -> str:
     return f"{part:,} / {whole:,} = {100 * part / whole:.1f} %"
 
@@ -238,7 +321,11 @@ def main(arguments: list[str]) -> None:
     if "--places" in arguments:
         places = read_places_csv(SHARED_DATA / "pak_geonames_postal_places.csv", source="geonames postal")
         print(f"with {len(places):,} GeoNames postal places as user places")
-    gtd = gtd_accuracy(SHARED_DATA / "incidents" / "gtd_pakistan_1970_2012.csv.gz", boundaries, places=places)
+    gtd_path = SHARED_DATA / "incidents" / "gtd_pakistan_1970_2012.csv.gz"
+    if "--learned" in arguments:
+        _learned(gtd_path, boundaries, places)
+        return
+    gtd = gtd_accuracy(gtd_path, boundaries, places=places)
     print(f"GTD 1970-2012, specificity 1: {gtd.rows:,} rows, {gtd.compared:,} with coordinates in a district")
     print(f"  district from names = district of coordinates: {_percent(gtd.district_matches, gtd.compared)}")
     print(f"  province from names = province of coordinates: {_percent(gtd.province_matches, gtd.compared)}")

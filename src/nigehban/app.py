@@ -5,7 +5,7 @@ The CLI, the tests (and later the web app) build it the same way::
     >>> from nigehban import Nigehban
     >>> app = Nigehban(database_url="sqlite:///:memory:")
     >>> app.init()
-    '0002'
+    '0003'
     >>> app.summary().incidents
     0
 """
@@ -13,7 +13,7 @@ The CLI, the tests (and later the web app) build it the same way::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -36,6 +36,17 @@ from nigehban.store.queries import (
 from nigehban.store.seed import seed_taxonomy
 
 if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy, geography shapely
+    from pandas import DataFrame
+
+    from nigehban.analysis.hotspots import HotspotResult
+    from nigehban.analysis.knox import KnoxResult
+    from nigehban.analysis.spread import SpreadResult
+    from nigehban.analysis.trends import TrendResult
+    from nigehban.forecast.alerts import Alert
+    from nigehban.forecast.backtest import BacktestResult
+    from nigehban.forecast.live import ForecastRun
+    from nigehban.forecast.live import Unit as ForecastUnit
+    from nigehban.forecast.panel import Freq, Panel
     from nigehban.geo.backfill import BackfillReport
     from nigehban.geo.boundaries import Level
     from nigehban.geo.boundaryset import BoundarySet
@@ -136,6 +147,20 @@ class Nigehban:
         progress: ProgressCallback | None = None,
     ) -> ImportReport:
         """Import a file with any :class:`~nigehban.ingest.pipeline.Mapper` (the importers below use this)."""
+        try:
+            return self._run_import(mapper, path, strict=strict, rejects=rejects, progress=progress)
+        finally:
+            self._resolver = None  # the gazetteer learns from the incidents just imported (geo.learned)
+
+    def _run_import(
+        self,
+        mapper: Mapper,
+        path: str | Path,
+        *,
+        strict: bool,
+        rejects: str | Path | None,
+        progress: ProgressCallback | None,
+    ) -> ImportReport:
         return run_import(
             self.ready(),
             mapper,
@@ -382,20 +407,24 @@ class Nigehban:
         return len(places)
 
     def gazetteer(self) -> Gazetteer:
-        """The gazetteer: boundary names, GeoNames towns, aliases and the places users added."""
+        """The gazetteer: boundary names, GeoNames towns, aliases, the places users added, and the places
+        learned from the store's geocoded incidents (:mod:`nigehban.geo.learned`)."""
         return self.resolver().gazetteer
 
     def resolver(self) -> Resolver:
         """The place resolver over the current boundaries and gazetteer (built once, rebuilt after imports)."""
         if self._resolver is None:
             from nigehban.geo.gazetteer import Gazetteer
+            from nigehban.geo.learned import learn_places, store_reports
             from nigehban.geo.resolver import Resolver
             from nigehban.geo.store import load_boundary_set, load_places
 
             with self.ready().connect() as connection:
                 boundaries = load_boundary_set(connection)
                 places = load_places(connection)
-            usable = boundaries if any(boundaries.summary().values()) else None
+                usable = boundaries if any(boundaries.summary().values()) else None
+                if usable is not None and usable.has("district"):
+                    places += learn_places(store_reports(connection), boundaries=usable)
             self._resolver = Resolver(boundaries=usable, gazetteer=Gazetteer.build(boundaries=usable, places=places))
         return self._resolver
 
@@ -445,6 +474,220 @@ class Nigehban:
 
         with self.ready().connect() as connection:
             return combine_by_pcode(load_indicators(connection, dataset=dataset))
+
+    # analysis ------------------------------------------------------------------------------------
+
+    def _analysis_events(self, filter: IncidentFilter | None) -> DataFrame:
+        """The events an analysis reads; an unknown group is named as such rather than as an empty selection."""
+        from nigehban.analysis.events import load_events
+        from nigehban.analysis.spread import check_group
+
+        events = load_events(self.ready(), filter)
+        if events.empty and filter is not None and filter.group is not None:
+            check_group(self.ready(), filter.group)
+        return events
+
+    def trends(self, filter: IncidentFilter | None = None, *, freq: str = "year") -> TrendResult:
+        """Attacks, killed, wounded, lethality and the share of attacks on police per month, quarter or year
+        (see :mod:`nigehban.analysis.trends`). Raises :class:`~nigehban.errors.EmptySelection` for no match."""
+        from nigehban.analysis.trends import compute_trends
+
+        events = self._analysis_events(filter)
+        since, until = (filter.since, filter.until) if filter else (None, None)
+        return compute_trends(events, freq=freq, start=since, end=until, filter=filter)
+
+    def spread(self, group: str, *, filter: IncidentFilter | None = None) -> SpreadResult:
+        """Where ``group`` appears for the first time each year, its centre and dispersion
+        (see :mod:`nigehban.analysis.spread`). Raises :class:`~nigehban.errors.UnknownGroup`."""
+        import dataclasses
+
+        from nigehban.analysis.events import load_events
+        from nigehban.analysis.spread import check_group, compute_spread
+
+        filter = dataclasses.replace(filter or IncidentFilter(), group=group)
+        assert filter.group is not None  # the filter made the name canonical
+        check_group(self.ready(), filter.group)
+        return compute_spread(load_events(self.ready(), filter), group=filter.group, filter=filter)
+
+    def hotspots(
+        self,
+        filter: IncidentFilter | None = None,
+        *,
+        freq: str = "year",
+        alpha: float = 0.05,
+        permutations: int = 999,
+        seed: int = 12345,
+        progress: ProgressCallback | None = None,
+    ) -> HotspotResult:
+        """Getis-Ord Gi* hotspots of districts per period, and emerging/cooling hotspots
+        (see :mod:`nigehban.analysis.hotspots`). Needs district boundaries (:class:`~nigehban.errors.GeoDataError`)."""
+        from nigehban.analysis.hotspots import compute_hotspots
+        from nigehban.errors import GeoDataError
+
+        units = {unit.pcode: unit.name for unit in self.boundary_set().units("district")}
+        if not units:
+            raise GeoDataError(
+                "hotspots need district boundaries: run `nigehban geo import-boundaries PATH --level district` "
+                "(then `nigehban geo backfill`)"
+            )
+        return compute_hotspots(
+            self._analysis_events(filter),
+            units=units,
+            neighbours=self.neighbours(level="district"),
+            freq=freq,
+            alpha=alpha,
+            permutations=permutations,
+            seed=seed,
+            filter=filter,
+            progress=progress,
+        )
+
+    def knox(
+        self,
+        filter: IncidentFilter | None = None,
+        *,
+        distance_km: float = 2.0,
+        days: int = 14,
+        permutations: int = 999,
+        seed: int = 0,
+        progress: ProgressCallback | None = None,
+    ) -> KnoxResult:
+        """Knox test of space-time clustering (e.g. near repeats of attacks on police; see
+        :mod:`nigehban.analysis.knox`)."""
+        from nigehban.analysis.knox import knox_test
+
+        return knox_test(
+            self._analysis_events(filter),
+            distance_km=distance_km,
+            days=days,
+            permutations=permutations,
+            seed=seed,
+            filter=filter,
+            progress=progress,
+        )
+
+    # forecasting ---------------------------------------------------------------------------------
+
+    def forecast_panel(
+        self, *, unit: ForecastUnit = "district", freq: Freq = "month", resolution: int = 7, end: str | None = None
+    ) -> Panel:
+        """The unit x period panel of the store's incidents (see :func:`nigehban.forecast.live.store_panel`)."""
+        import pandas as pd
+
+        from nigehban.analysis.events import load_events
+        from nigehban.forecast.backtest import parse_period
+        from nigehban.forecast.live import store_panel
+
+        events = load_events(self.ready())
+        districts = [district.pcode for district in self.boundary_set().units("district")] if unit == "district" else []
+        last: pd.Period | None = parse_period(end, freq, side="end") if end else None
+        return store_panel(
+            events,
+            unit=unit,
+            freq=freq,
+            districts=districts,
+            neighbours=self.neighbours(level="district") if districts else None,
+            covariates=self.district_indicators() if districts else None,
+            resolution=resolution,
+            end=last,
+        )
+
+    def forecast_backtest(
+        self,
+        *,
+        unit: ForecastUnit = "district",
+        freq: Freq = "month",
+        start: str,
+        end: str,
+        horizon: int = 1,
+        models: Sequence[str] | None = None,
+        resolution: int = 7,
+        progress: ProgressCallback | None = None,
+    ) -> BacktestResult:
+        """Rolling-origin backtest of ``models`` (default: all available) from ``start`` to ``end``.
+
+        Every model is fitted only on incidents dated before each period and predicts it; see
+        :mod:`nigehban.forecast.backtest`. ``result.to_csv(path)`` writes the evaluation CSV.
+        Raises :class:`~nigehban.errors.ForecastError` on an empty store, missing boundaries or a
+        range outside the data.
+        """
+        from nigehban.analysis.events import load_events
+        from nigehban.forecast.backtest import parse_period, run_backtest
+        from nigehban.forecast.live import check_range
+        from nigehban.forecast.registry import select_models
+
+        chosen = select_models(models)
+        first, last = parse_period(start, freq, side="start"), parse_period(end, freq, side="end")
+        check_range(load_events(self.ready()), freq=freq, start=first, end=last)
+        panel = self.forecast_panel(unit=unit, freq=freq, resolution=resolution, end=end)
+        return run_backtest(panel, chosen, start=first, end=last, horizon=horizon, progress=progress)
+
+    def forecast_run(
+        self,
+        *,
+        as_of: dt.date,
+        freq: Freq = "month",
+        horizon: int = 1,
+        unit: ForecastUnit = "district",
+        resolution: int = 7,
+        models: Sequence[str] | None = None,
+        save: bool = True,
+    ) -> ForecastRun:
+        """Forecast the period containing ``as_of`` (and ``horizon - 1`` after it) from the incidents before it.
+
+        Fits the default model and the baselines (or ``models``) and, with ``save``, stores the run
+        with the version of the data it read (``forecast runs`` lists them).
+        """
+        from nigehban.analysis.events import load_events
+        from nigehban.forecast.live import data_version, make_forecast_run, save_run
+        from nigehban.forecast.registry import available_models, default_model_name, select_models
+
+        if models is None:
+            everything = available_models()
+            default = default_model_name([model.name for model in everything])
+            chosen = [model for model in everything if model.name in {"climatology", "ewma", default}]
+        else:
+            chosen = select_models(models)
+        panel = self.forecast_panel(unit=unit, freq=freq, resolution=resolution)
+        version = data_version(self.engine, load_events(self.engine), unit=unit)
+        run = make_forecast_run(panel, chosen, as_of=as_of, horizon=horizon, unit=unit, version=version)
+        if not save:
+            return run
+        run_id = save_run(self.engine, run, actor=self.settings.actor)
+        return self.forecast(run_id)
+
+    def forecast_runs(self) -> list[ForecastRun]:
+        """The stored forecast runs, newest first (without their values)."""
+        from nigehban.forecast.live import list_runs
+
+        return list_runs(self.ready())
+
+    def forecast(self, run_id: int | None = None) -> ForecastRun:
+        """A stored forecast run with its values (the newest when ``run_id`` is None)."""
+        from nigehban.forecast.live import load_run
+
+        return load_run(self.ready(), run_id)
+
+    def alerts(
+        self,
+        *,
+        run_id: int | None = None,
+        threshold: float = 0.5,
+        jump: float = 0.25,
+        recent_periods: int = 12,
+        new_group_periods: int = 3,
+    ) -> list[Alert]:
+        """Alerts of a stored run (the newest by default); see :mod:`nigehban.forecast.alerts`."""
+        from nigehban.forecast.live import alerts_for_run
+
+        return alerts_for_run(
+            self,
+            self.forecast(run_id),
+            threshold=threshold,
+            jump=jump,
+            recent_periods=recent_periods,
+            new_group_periods=new_group_periods,
+        )
 
     # demo ----------------------------------------------------------------------------------------
 

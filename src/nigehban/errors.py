@@ -13,6 +13,8 @@ from typing import Any
 __all__ = [
     "BoundaryFileError",
     "DatabaseNotInitialised",
+    "EmptySelection",
+    "ForecastError",
     "GeoDataError",
     "ImportFormatError",
     "ImportRowError",
@@ -25,6 +27,7 @@ __all__ = [
     "NigehbanError",
     "PlacesFileError",
     "SchemaOutdated",
+    "UnknownGroup",
 ]
 
 
@@ -132,8 +135,20 @@ class BoundaryFileError(NigehbanError):
         super().__init__(f"{self.path}: {where}{reason}")
 
 
+class EmptySelection(NigehbanError):
+    """No incident matches the filter an analysis was asked to run on (never a silent empty result)."""
+
+
+class UnknownGroup(NigehbanError, LookupError):
+    """No incident in the store names the group as its perpetrator."""
+
+
 class GeoDataError(NigehbanError):
     """The geography the store holds cannot answer the question (e.g. no district boundaries imported)."""
+
+
+class ForecastError(NigehbanError):
+    """A forecast or backtest cannot be made as asked (empty store, no boundaries, a range outside the data)."""
 
 
 class IndicatorFileError(NigehbanError):

@@ -158,7 +158,10 @@ def test_importing_after_boundaries_places_every_incident(app: Nigehban) -> None
     placed = [record for record in records if record.district_pcode in pcodes]
     assert len(placed) / len(records) > 0.98
     assert all(record.province is not None for record in placed)
-    assert app.backfill_geography().records_changed == 0  # import and backfill agree
+    # The backfill's gazetteer has learned the places GTD geocoded (geo.learned), the import's had
+    # not; rows with coordinates are still checked against independent places only, and GTD's rows
+    # without coordinates name nothing learned in another district: import and backfill agree.
+    assert app.backfill_geography().records_changed == 0
 
 
 @pytest.mark.data

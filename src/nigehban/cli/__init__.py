@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from nigehban import __version__
-from nigehban.cli import dedupe, export, geo, imports, incidents, store
+from nigehban.cli import analyze, dedupe, export, forecast, geo, imports, incidents, store
 from nigehban.cli.common import err_console
 from nigehban.errors import NigehbanError
 
@@ -53,6 +53,8 @@ incidents.register(app)
 export.register(app)
 dedupe.register(app)
 geo.register(app)
+forecast.register(app)
+analyze.register(app)
 
 
 def main() -> None:

@@ -35,13 +35,14 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import importlib.resources
 import re
 import tomllib
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -52,7 +53,7 @@ from rapidfuzz import fuzz, process
 from nigehban.errors import GeoDataError
 from nigehban.geo.boundaries import PROVINCE_PCODES, BoundaryUnit, Level
 from nigehban.geo.boundaryset import BoundarySet
-from nigehban.geo.places import Place, PlaceKind
+from nigehban.geo.places import LEARNED_SOURCE, Place, PlaceKind
 from nigehban.taxonomy import PROVINCES
 
 __all__ = [
@@ -271,7 +272,7 @@ class Gazetteer:
         self._spans: dict[int, tuple[str, ...]] = {}
         self._unit_index: dict[tuple[str, str], int] = {}
         self._placeholders: dict[tuple[str, str], int] = {}
-        self._fuzzy_choices: dict[tuple[str | None, frozenset[str] | None], list[str]] = {}
+        self._fuzzy_choices: dict[tuple[str | None, frozenset[str] | None, bool], list[str]] = {}
         self.district_names: dict[str, str] = {}
         """District pcode -> name, for the districts of the boundary set."""
         self.tehsil_names: dict[str, str] = {}
@@ -281,6 +282,9 @@ class Gazetteer:
         self.relocated_places: int = 0
         """User places whose coordinates fall in another province than the one their file gives."""
         self.has_boundaries = False
+        self.learned: dict[tuple[str, str | None], Place] = {}
+        self._hide_learned = False
+        """Places learned from geocoded incidents, by (casefolded name, province): see :meth:`learned_place`."""
 
     def __len__(self) -> int:
         return len(self.places)
@@ -310,12 +314,21 @@ class Gazetteer:
             for city in geonames_towns()
         ]
         located = gazetteer._locate([*towns, *places], boundaries)
+        gazetteer.learned = {
+            (place.name.casefold(), place.province): place for place in located if place.source == LEARNED_SOURCE
+        }
         for place in located:
-            index = gazetteer._add(place, place.name, "name")
-            kind: NameKind = "alternate" if place.source == _GEONAMES_SOURCE else "name"
-            for alternate in place.alternate_names:
-                gazetteer._add(place, alternate, kind, index=index)
+            if place.source != LEARNED_SOURCE:
+                index = gazetteer._add(place, place.name, "name")
+                kind: NameKind = "alternate" if place.source == _GEONAMES_SOURCE else "name"
+                for alternate in place.alternate_names:
+                    gazetteer._add(place, alternate, kind, index=index)
         gazetteer._add_aliases(boundaries)
+        # learned places last, checked against everything else (the aliases give Karachi its districts)
+        for place in gazetteer.learned.values():
+            if not gazetteer._knows(place):
+                gazetteer._add(place, place.name, "name")
+        gazetteer._fuzzy_choices.clear()
         return gazetteer
 
     def _add(self, place: Place, spelling: str, name_kind: NameKind, *, index: int | None = None) -> int:
@@ -537,6 +550,32 @@ class Gazetteer:
         """Every lookup key (for scanning free text)."""
         return self._keys.keys()
 
+    def _knows(self, learned: Place) -> bool:
+        """Whether a place of the learned place's name and province already stands for its district."""
+        return any(
+            match.place.district_pcode == learned.district_pcode or learned.district_pcode in match.spans
+            for match in self.lookup(learned.name, province=learned.province)
+        )
+
+    def learned_place(self, name: str, *, province: str | None) -> Place | None:
+        """The place learned from the store's geocoded incidents reported as ``name`` in ``province``, if any."""
+        if self._hide_learned:
+            return None
+        return self.learned.get((" ".join(name.split()).casefold(), province))
+
+    @contextlib.contextmanager
+    def without_learned(self) -> Iterator[None]:
+        """Look names up as if nothing had been learned from the store (not thread-safe).
+
+        A name checked against the coordinates it came with must be checked against independent
+        places: learned from those very coordinates, it would always agree with them.
+        """
+        hidden, self._hide_learned = self._hide_learned, True
+        try:
+            yield
+        finally:
+            self._hide_learned = hidden
+
     def district_of(self, pcode: str | None) -> str | None:
         """The name of a district pcode."""
         return self.district_names.get(pcode) if pcode else None
@@ -547,7 +586,7 @@ class Gazetteer:
         return f"{place.name} ({place.kind}, {where or place.province or 'province unknown'})"
 
     def _choices(self, province: str | None, districts: Collection[str] | None) -> list[str]:
-        constraint = (province, frozenset(districts) if districts is not None else None)
+        constraint = (province, frozenset(districts) if districts is not None else None, self._hide_learned)
         choices = self._fuzzy_choices.get(constraint)
         if choices is None:
             choices = [
@@ -558,10 +597,11 @@ class Gazetteer:
             self._fuzzy_choices[constraint] = choices
         return choices
 
-    @staticmethod
     def _admits(
-        place: Place, province: str | None, districts: Collection[str] | None, kinds: Collection[str] | None
+        self, place: Place, province: str | None, districts: Collection[str] | None, kinds: Collection[str] | None
     ) -> bool:
+        if self._hide_learned and place.source == LEARNED_SOURCE:
+            return False
         if kinds is not None and place.kind not in kinds:
             return False
         if province is not None and place.province != province:
@@ -572,8 +612,12 @@ class Gazetteer:
 _SIZE = {"province": 0, "district": 1, "tehsil": 2, "town": 3, "locality": 4}
 
 
-def _rank(match: Match) -> tuple[int, int, int]:
-    return (match.name_kind == "alternate", _SIZE[match.place.kind], -(match.place.population or 0))
+def _rank(match: Match) -> tuple[int, int, int, int]:
+    # A learned place is indexed only where it puts the name in another district than the places
+    # already known by it (see ``_knows``): the store's geocoded reports of the name then outrank
+    # a unit that merely shares it ("Bara": the town by Peshawar, not the tehsil in Orakzai).
+    learned = match.place.source == LEARNED_SOURCE
+    return (match.name_kind == "alternate", not learned, _SIZE[match.place.kind], -(match.place.population or 0))
 
 
 def _key(name: str) -> str:

@@ -50,12 +50,16 @@ from nigehban.errors import PlacesFileError
 from nigehban.taxonomy import PROVINCES, canonical_province
 
 __all__ = [
+    "LEARNED_SOURCE",
     "PAKISTAN_BOX",
     "PLACE_KINDS",
     "Place",
     "PlaceKind",
     "read_places_csv",
 ]
+
+LEARNED_SOURCE = "incidents"
+"""The ``source`` of places learned from the store's geocoded incidents (:mod:`nigehban.geo.learned`)."""
 
 PlaceKind = Literal["province", "district", "tehsil", "town", "locality"]
 PLACE_KINDS: tuple[PlaceKind, ...] = get_args(PlaceKind)

@@ -74,7 +74,7 @@ from nigehban.geo.boundaries import PROVINCE_PCODES, BoundaryUnit, Level
 from nigehban.geo.boundaryset import BoundarySet
 from nigehban.geo.gazetteer import Gazetteer, Match, place_keys
 from nigehban.geo.locate import KM_PER_DEGREE
-from nigehban.geo.places import PAKISTAN_BOX, Place
+from nigehban.geo.places import LEARNED_SOURCE, PAKISTAN_BOX, Place
 from nigehban.geo.resolution import PlaceQuery, Resolution
 from nigehban.taxonomy import canonical_province
 
@@ -158,6 +158,11 @@ class Resolver:
         self.boundaries = boundaries if boundaries is not None and _has_any(boundaries) else None
         self.gazetteer = gazetteer
         self._named: dict[tuple[object, ...], _Named] = {}
+        self._named_raw: dict[tuple[object, ...], _Named] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        # Sent to an import's reading process: the verbatim cache is only a shortcut into ``_named``.
+        return {**self.__dict__, "_named_raw": {}}
 
     # ------------------------------------------------------------------------------------ public API
 
@@ -185,6 +190,7 @@ class Resolver:
     def clear_cache(self) -> None:
         """Forget cached name resolutions (after the gazetteer's places change)."""
         self._named.clear()
+        self._named_raw.clear()
 
     # ---------------------------------------------------------------------------------- coordinates
 
@@ -259,7 +265,8 @@ class Resolver:
         # The coordinates decide; the names only serve to catch a contradiction. Free-text detail
         # (unique to nearly every row, so never cached) adds nothing to that check and is left out,
         # and the names' own caveats ("Karachi spans 6 districts") do not apply to a located point.
-        named = self._names(dataclasses.replace(query, detail=None)) if query.detail else self._names(query)
+        with self.gazetteer.without_learned():
+            named = self._names(query, with_detail=False, learned=False)
         flags: list[str] = []
         if point.swapped:
             flags.append(f"latitude and longitude look swapped: used ({point.latitude}, {point.longitude})")
@@ -362,14 +369,22 @@ class Resolver:
             flags=named.flags,
         )
 
-    def _names(self, query: PlaceQuery) -> _Named:
-        # Keyed on the text as written (spaces collapsed), not on normalised keys: flags quote the
-        # text, and the same query must always give the same resolution, whatever came before it.
-        key = (_clean(query.place), _clean(query.district), _clean(query.province), _clean(query.detail))
+    def _names(self, query: PlaceQuery, *, with_detail: bool = True, learned: bool = True) -> _Named:
+        detail = query.detail if with_detail else None
+        # The text exactly as given first (one lookup: imports repeat the same few names), then
+        # keyed on the text with spaces collapsed, not on normalised keys: flags quote the text,
+        # and the same query must always give the same resolution, whatever came before it.
+        raw = (query.place, query.district, query.province, detail, learned)
+        named = self._named_raw.get(raw)
+        if named is not None:
+            return named
+        key = (_clean(query.place), _clean(query.district), _clean(query.province), _clean(detail), learned)
         named = self._named.get(key)
         if named is None:
-            named = self._resolve_names(query.place, query.district, query.province, query.detail)
+            named = self._resolve_names(query.place, query.district, query.province, detail)
             self._named[key] = named
+        if len(self._named_raw) < _RAW_CACHE_LIMIT:
+            self._named_raw[raw] = named
         return named
 
     def _resolve_names(
@@ -428,13 +443,24 @@ class Resolver:
             return _Named(None, province, "province", 1.0, tuple(flags))
         flags.extend(current.flags)
         if current.match.spans and len(current.match.spans) > 1:
-            district = self.gazetteer.district_of(current.place.district_pcode) or "its centre's district"
-            flags.append(
-                f"{current.place.name} spans {len(current.match.spans)} districts;"
-                f" placed in {district}, the district of the city centre"
-            )
+            current, where = self._place_city(current, place_text or district_text or current.place.name)
+            flags.append(f"{current.place.name} spans {len(current.match.spans)} districts; placed in {where}")
         method = "fuzzy" if current.match.fuzzy else "name"
         return _Named(current, current.place.province or province, method, current.confidence, tuple(flags))
+
+    def _place_city(self, city: _Choice, reported: str) -> tuple[_Choice, str]:
+        """A city spanning several districts, placed in one: where the store's geocoded incidents
+        reported under the same name mostly lie, else the district of the city's own point."""
+        learned = self.gazetteer.learned_place(reported, province=city.place.province)
+        if learned is None and reported.casefold() != city.place.name.casefold():
+            learned = self.gazetteer.learned_place(city.place.name, province=city.place.province)
+        if learned is not None and learned.district_pcode in city.match.spans:
+            district = self.gazetteer.district_of(learned.district_pcode)
+            place = dataclasses.replace(learned, name=city.place.name, kind=city.place.kind)
+            placed = dataclasses.replace(city, match=dataclasses.replace(city.match, place=place))
+            return placed, f"{district}, where most of the {learned.population:,} geocoded incidents named so lie"
+        district = self.gazetteer.district_of(city.place.district_pcode) or "its centre's district"
+        return city, f"{district}, the district of the city centre"
 
     def _find(
         self,
@@ -471,9 +497,14 @@ class Resolver:
         districts, tehsils = by_kind.get("district", []), by_kind.get("tehsil", [])
         points = [match for match in matches if match.place.kind in {"town", "locality"} and match.place.has_point]
         points += [match for match in matches if match.place.kind in {"town", "locality"} and not match.place.has_point]
+        learned = [match for match in points if match.place.source == LEARNED_SOURCE]
         tier: list[Match]
         if role == "district":
             tier = districts or tehsils or points or by_kind.get("province", [])
+        elif learned:
+            # indexed only where it places the name in a district no other place of that name is in:
+            # how the sources geocode the name outranks a unit that merely shares it (Bara, see gazetteer)
+            tier = learned
         elif districts:
             codes = {match.place.district_pcode for match in districts}
             inside = [match for match in points + tehsils if match.place.district_pcode in codes]
@@ -593,6 +624,10 @@ def _is_province(text: str) -> bool:
 
 def _has_any(boundaries: BoundarySet) -> bool:
     return any(boundaries.has(level) for level in ("province", "district", "tehsil"))
+
+
+_RAW_CACHE_LIMIT = 200_000
+"""Queries remembered verbatim; beyond this only the cleaned-text cache grows (free text rarely repeats)."""
 
 
 def _finite(latitude: float | None, longitude: float | None) -> bool:

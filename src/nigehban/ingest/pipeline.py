@@ -32,7 +32,7 @@ from nigehban.errors import ImportFormatError
 from nigehban.ingest.mapper import Mapper
 from nigehban.ingest.readers import open_table
 from nigehban.ingest.rejects import RejectedRow, RejectsFile
-from nigehban.ingest.rowreader import Chunk, RowReader, can_read_in_process, read_in_process
+from nigehban.ingest.rowreader import Chunk, RowReader, can_read_in_process, fewer_collections, read_in_process
 from nigehban.ingest.writer import ChunkWriter
 from nigehban.store.schema import SOURCES, ImportBatch, utcnow
 
@@ -118,6 +118,7 @@ def run_import(
     path = Path(path)
     started = time.perf_counter()
     with ExitStack() as stack:
+        stack.enter_context(fewer_collections())
         table = stack.enter_context(open_table(path))
         _check_unique_columns(path, table.columns)
         mapper.check_columns(path, table.columns)

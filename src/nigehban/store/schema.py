@@ -11,6 +11,8 @@
 - geography: ``boundary_versions`` (one per imported boundary file; the newest of a level is
   current), ``boundaries`` (units with WKB polygons), ``boundary_crosswalk`` (old units onto new),
   ``boundary_neighbours`` (contiguity), ``places`` (user gazetteer), ``district_indicators``.
+- forecasts: ``forecast_runs`` (one per stored forecast, with the data version it read) and
+  ``forecast_values`` (one row per model, unit and period).
 - taxonomy: ``attack_types``, ``target_types``, ``weapon_types``, ``groups``, ``group_aliases``.
 
 The Alembic migrations in ``store/migrations`` create exactly these tables; a test compares them.
@@ -51,6 +53,8 @@ __all__ = [
     "BOUNDARY_VERSIONS",
     "CHANGE_LOG",
     "DISTRICT_INDICATORS",
+    "FORECAST_RUNS",
+    "FORECAST_VALUES",
     "GROUPS_TABLE",
     "GROUP_ALIASES",
     "INCIDENTS",
@@ -67,6 +71,8 @@ __all__ = [
     "ChangeLogEntry",
     "Count",
     "DistrictIndicator",
+    "ForecastRunRow",
+    "ForecastValueRow",
     "GroupAlias",
     "GroupRow",
     "ImportBatch",
@@ -360,6 +366,44 @@ class DistrictIndicator(Base):
     value: Mapped[float | None] = mapped_column(Float)
 
 
+class ForecastRunRow(Base):
+    """A stored forecast: when, from what data (``data_version``), with which models and settings."""
+
+    __tablename__ = "forecast_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    as_of: Mapped[dt.date] = mapped_column(Date, index=True)
+    unit: Mapped[str] = mapped_column(String(16))
+    freq: Mapped[str] = mapped_column(String(8))
+    horizon: Mapped[int] = mapped_column(Integer)
+    origin_period: Mapped[str] = mapped_column(String(16))
+    default_model: Mapped[str] = mapped_column(String(64))
+    # {model name: its settings}
+    models: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # incidents read (count, max id, sha256 of their fields), max change-log id, boundary version ids
+    data_version: Mapped[dict[str, Any]] = mapped_column(JSON)
+    notes: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class ForecastValueRow(Base):
+    """One model's forecast for one unit and period of a stored run."""
+
+    __tablename__ = "forecast_values"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("forecast_runs.id", ondelete="CASCADE"), index=True)
+    model: Mapped[str] = mapped_column(String(64))
+    unit_id: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(16))
+    horizon: Mapped[int] = mapped_column(Integer)
+    p_attack: Mapped[float] = mapped_column(Float)
+    p_security_attack: Mapped[float] = mapped_column(Float)
+    expected_attacks: Mapped[float] = mapped_column(Float)
+    expected_fatalities: Mapped[float] = mapped_column(Float)
+    fatalities_low: Mapped[float] = mapped_column(Float)
+    fatalities_high: Mapped[float] = mapped_column(Float)
+
+
 # The Core tables, typed, for the bulk paths that bypass the ORM.
 INCIDENTS = cast(Table, IncidentRow.__table__)
 SOURCES = cast(Table, SourceRecord.__table__)
@@ -375,3 +419,5 @@ BOUNDARY_CROSSWALK = cast(Table, BoundaryCrosswalkRow.__table__)
 BOUNDARY_NEIGHBOURS = cast(Table, BoundaryNeighbour.__table__)
 PLACES = cast(Table, PlaceRow.__table__)
 DISTRICT_INDICATORS = cast(Table, DistrictIndicator.__table__)
+FORECAST_RUNS = cast(Table, ForecastRunRow.__table__)
+FORECAST_VALUES = cast(Table, ForecastValueRow.__table__)
