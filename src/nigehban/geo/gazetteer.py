@@ -283,8 +283,8 @@ class Gazetteer:
         """User places whose coordinates fall in another province than the one their file gives."""
         self.has_boundaries = False
         self.learned: dict[tuple[str, str | None], Place] = {}
-        self._hide_learned = False
         """Places learned from geocoded incidents, by (casefolded name, province): see :meth:`learned_place`."""
+        self._hide_learned = False
 
     def __len__(self) -> int:
         return len(self.places)
