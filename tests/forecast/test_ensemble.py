@@ -25,6 +25,12 @@ def ece(p: np.ndarray, y: np.ndarray) -> float:
     return float(sum(abs(p[bins == b].mean() - y[bins == b].mean()) * (bins == b).mean() for b in np.unique(bins)))
 
 
+def logit(p: np.ndarray) -> np.ndarray:
+    """The ensemble's logit: probabilities clipped to 1e-4..1 - 1e-4."""
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.asarray(np.log(p) - np.log1p(-p))
+
+
 def test_calibrated_and_sharper_than_a_constant_on_a_known_process() -> None:
     panel = poisson_panel(poisson_events(seed=3, units=30, months=144), units=30, months=144)
     model = CalibratedEnsemble(components=components(), calibration_periods=36)
@@ -85,3 +91,41 @@ def test_default_components_include_the_baseline_and_bad_input_is_refused() -> N
         CalibratedEnsemble(components=components()).fit(panel, origin=-1)
     with pytest.raises(ValueError, match="horizon"):
         CalibratedEnsemble(components=components()).predict(panel, origin=60, horizon=0)
+
+
+def test_average_stacking_ranks_by_the_mean_logit_of_the_averaged_components() -> None:
+    panel = poisson_panel(poisson_events(seed=5, units=30, months=120), units=30, months=120)
+    model = CalibratedEnsemble(components=components(), calibration_periods=24, averaged=("lightgbm", "ewma"))
+    origin = 100
+    forecast = model.predict(panel, origin=origin)
+    calibration = model._calibrations[panel][(1, origin)]
+    assert calibration.averaged == (0, 1)
+    logits = [logit(component.predict(panel, origin=origin).p_attack) for component in model.components]
+    mean = (logits[0] + logits[1]) / 2
+    # Platt scaling of the mean logit: a strictly increasing map, so the ranking is the mean's
+    assert calibration.attack is not None
+    assert calibration.attack.coef_.ravel()[0] > 0
+    np.testing.assert_allclose(
+        logit(forecast.p_attack), calibration.attack.intercept_[0] + calibration.attack.coef_[0, 0] * mean, atol=1e-9
+    )
+    # neither component alone orders the units like the average
+    assert not np.array_equal(np.argsort(mean), np.argsort(logits[0]))
+    # fitted weights (the former default) give a different forecast
+    logistic = CalibratedEnsemble(components=components(), calibration_periods=24, stacking="logistic")
+    assert model._calibrations[panel][(1, origin)].averaged == (0, 1)
+    assert not np.allclose(logistic.predict(panel, origin=origin).p_attack, forecast.p_attack)
+    assert logistic._calibrations[panel][(1, origin)].averaged == ()
+
+
+def test_average_stacking_falls_back_to_every_component_and_does_not_look_ahead() -> None:
+    panel = poisson_panel(poisson_events())
+    # neither default averaged name ("lightgbm", "etas") is a component here: the average is over all
+    model = CalibratedEnsemble(components=[Ewma(), Ewma(decay=0.5)], calibration_periods=12)
+    model.fit(panel, origin=70)
+    assert model._calibrations[panel][(1, 70)].averaged == (0, 1)
+    make = lambda: CalibratedEnsemble(  # noqa: E731
+        components=components(), calibration_periods=12, averaged=("lightgbm", "ewma")
+    )
+    assert check_no_leakage(make, panel, origins=[70, 85]) == []
+    with pytest.raises(ValueError, match="stacking"):
+        CalibratedEnsemble(components=components(), stacking="mean")

@@ -11,11 +11,19 @@ origin ``t - h + 1``, fitted on periods before that. These come from an inner ro
 cached and extended one period at a time as the origin advances, so a rolling backtest of the
 ensemble costs little more than one of its components. On them it fits
 
-- P(attack): a logistic regression on the components' logit-probabilities and the log of the lead
-  component's expected attacks (stacking; Platt scaling when there is one component), rows
-  weighted by recency (``half_life`` periods), which both weights the components and corrects the
-  level -- the trees cannot follow a surge in violence beyond what they were trained on, a
-  logistic recalibration on the last years can;
+- P(attack), ``stacking="average"`` (default): Platt scaling (a two-parameter logistic regression)
+  of the plain average of the logit-probabilities of the ``averaged`` components (by default
+  ``lightgbm`` and ``etas``; all stacked components if none of them is present), rows weighted by
+  recency (``half_life`` periods). It corrects the level -- the trees cannot follow a surge in
+  violence beyond what they were trained on, a logistic recalibration on the last years can -- and
+  combines the trees' ranking with the self-exciting model's without weights fitted on a few hundred
+  attack-months. ``stacking="logistic"``: a logistic regression on every component's
+  logit-probability and the log of the lead component's expected attacks (fitted weights; Platt
+  scaling when there is one component). On the rolling validation 2005-2008 the average ranked
+  better (AUPR 0.509 against 0.502, Brier 0.0479 against 0.0480), and on 2001-2004 as well (0.253
+  against 0.241): fitted weights chase the noise of the calibration window. On 2009-2012 (not used
+  to choose) the ranking gain vanished (AUPR 0.7444 against 0.7443), the calibration error halved
+  (ECE 0.005 against 0.010);
 - P(attack on security forces): Platt scaling of the boosted model's probability (or the first
   component that gives one);
 - expected attacks: the boosted model's, times the ratio of observed to forecast totals over the
@@ -48,7 +56,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -86,6 +94,8 @@ def _logit(p: np.ndarray) -> np.ndarray:
 class _Calibration:
     components: tuple[int, ...]
     """Positions (in ``self.components``) of the components stacked, in column order."""
+    averaged: tuple[int, ...]
+    """Positions of the components whose logits are averaged (``stacking="average"``); empty: fitted weights."""
     attack: LogisticRegression | None
     security: LogisticRegression | None
     attack_ratio: float
@@ -103,6 +113,9 @@ class CalibratedEnsemble:
         half_life: recency weighting of the calibration rows in periods (default 12 months, 52 weeks).
         min_calibration_periods: below this, forecasts are returned uncalibrated.
         regularisation: inverse strength ``C`` of the logistic regressions' L2 penalty.
+        stacking: ``"average"`` (Platt scaling of the averaged logits of ``averaged``) or
+            ``"logistic"`` (a logistic regression on every component's logit and the lead's log rate).
+        averaged: names of the components averaged by ``stacking="average"``.
     """
 
     name = "ensemble"
@@ -115,6 +128,8 @@ class CalibratedEnsemble:
         half_life: float | None = None,
         min_calibration_periods: int = 6,
         regularisation: float = 1.0,
+        stacking: str = "average",
+        averaged: Sequence[str] = ("lightgbm", "etas"),
     ) -> None:
         self.components = list(components) if components is not None else default_components()
         if not self.components:
@@ -123,6 +138,10 @@ class CalibratedEnsemble:
         self.half_life = half_life
         self.min_calibration_periods = min_calibration_periods
         self.regularisation = regularisation
+        if stacking not in ("average", "logistic"):
+            raise ValueError(f"stacking must be 'average' or 'logistic', not {stacking!r}")
+        self.stacking = stacking
+        self.averaged = tuple(averaged)
         # per panel: (horizon, origin) -> each component's forecast made at that origin (None: could not)
         self._forecasts: weakref.WeakKeyDictionary[Panel, dict[tuple[int, int], list[Forecast | None]]] = (
             weakref.WeakKeyDictionary()
@@ -179,16 +198,15 @@ class CalibratedEnsemble:
     @staticmethod
     def _apply_attack(calibration: _Calibration, forecasts: list[Forecast | None]) -> np.ndarray:
         assert calibration.attack is not None
-        columns = []
         for i in calibration.components:
-            forecast = forecasts[i]
-            if forecast is None:  # a component that calibrated but cannot forecast now: cannot happen
+            if forecasts[i] is None:  # a component that calibrated but cannot forecast now: cannot happen
                 raise InsufficientHistory(f"component {i} of the ensemble has no forecast at this origin")
-            columns.append(_logit(forecast.p_attack))
-        lead = forecasts[calibration.components[0]]
-        assert lead is not None
-        columns.append(_log_rate(lead.expected_attacks))
-        return np.asarray(calibration.attack.predict_proba(np.column_stack(columns))[:, 1])
+
+        def field(name: str, components: tuple[int, ...]) -> np.ndarray:
+            return np.column_stack([getattr(forecasts[i], name) for i in components])
+
+        inputs = _attack_inputs(calibration.components, calibration.averaged, field)
+        return np.asarray(calibration.attack.predict_proba(inputs)[:, 1])
 
     def _component_forecasts(self, panel: Panel, origin: int, horizon: int) -> list[Forecast | None]:
         store = self._forecasts.setdefault(panel, {})
@@ -217,7 +235,7 @@ class CalibratedEnsemble:
         self._prune(panel, horizon, origin - window - horizon)
         available = tuple(i for i, forecast in enumerate(now) if forecast is not None)
         rows = [(t, forecasts) for t, forecasts in history if all(forecasts[i] is not None for i in available)]
-        calibration = _Calibration(available, None, None, 1.0, 1.0)
+        calibration = _Calibration(available, (), None, None, 1.0, 1.0)
         if available and len(rows) >= self.min_calibration_periods:
             calibration = self._fit_calibration(panel, origin, available, rows)
         calibrations[key] = calibration
@@ -250,9 +268,10 @@ class CalibratedEnsemble:
             )
 
         lead = available[0]
-        inputs = np.column_stack(
-            [_logit(stacked("p_attack", available)), _log_rate(stacked("expected_attacks", (lead,)))]
-        )
+        averaged: tuple[int, ...] = ()
+        if self.stacking == "average":
+            averaged = tuple(i for i in available if self.components[i].name in self.averaged) or available
+        inputs = _attack_inputs(available, averaged, stacked)
         attack = _logistic(inputs, observed > 0, weights, self.regularisation)
         security_model = _logistic(
             _logit(stacked("p_security_attack", (lead,))), security > 0, weights, self.regularisation
@@ -261,11 +280,27 @@ class CalibratedEnsemble:
         predicted_deaths = float((stacked("expected_fatalities", (lead,))[:, 0] * weights).sum())
         return _Calibration(
             components=available,
+            averaged=averaged,
             attack=attack,
             security=security_model,
             attack_ratio=_ratio(float((observed * weights).sum()), predicted_attacks),
             fatality_ratio=_ratio(float((deaths * weights).sum()), predicted_deaths),
         )
+
+
+def _attack_inputs(
+    components: tuple[int, ...], averaged: tuple[int, ...], field: Callable[[str, tuple[int, ...]], np.ndarray]
+) -> np.ndarray:
+    """The P(attack) calibration's inputs from ``field(name, components)`` (rows x components).
+
+    ``averaged`` non-empty: one column, the mean logit of those components; else every component's
+    logit and the log of the lead component's expected attacks.
+    """
+    if averaged:
+        return np.asarray(_logit(field("p_attack", averaged)).mean(axis=1, keepdims=True))
+    return np.column_stack(
+        [_logit(field("p_attack", components)), _log_rate(field("expected_attacks", (components[0],)))]
+    )
 
 
 def _log_rate(expected: np.ndarray) -> np.ndarray:
