@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
+from types import ModuleType
 from typing import Protocol
 
 import pytest
@@ -19,6 +21,7 @@ __all__ = [
     "UCDP_AEC",
     "CliResult",
     "RunCli",
+    "eval_scorer",
     "shared_data",
     "unavailable",
 ]
@@ -49,6 +52,19 @@ def shared_data(relative: str) -> Path:
     if not path.exists():
         unavailable(f"real data not available: {path} (set NIGEHBAN_SHARED to the shared folder)")
     return path
+
+
+def eval_scorer(name: str) -> ModuleType:
+    """A scorer of ../shared/eval (``"score_forecast"``, ``"score_extraction"``) as a module, read in place."""
+    path = SHARED / "eval" / f"{name}.py"
+    if not path.exists():
+        unavailable(f"the evaluation scorer is not available: {path}")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class CliResult:

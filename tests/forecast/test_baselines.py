@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,7 @@ from nigehban import Nigehban, Settings
 from nigehban.forecast.baselines import Climatology, Ewma
 from nigehban.forecast.panel import build_panel
 from tests.forecast.synthetic import UNITS, events, random_panel
-from tests.helpers import GTD_PAKISTAN, shared_data, unavailable
+from tests.helpers import GTD_PAKISTAN, eval_scorer, shared_data
 
 
 def test_climatology_is_the_shrunk_share_of_the_trailing_window() -> None:
@@ -93,14 +92,7 @@ def test_bad_arguments_are_named() -> None:
 @pytest.mark.data
 def test_baselines_score_near_the_reference_on_gtd_2009_2012(tmp_path: Path) -> None:
     """The evaluation's reference: EWMA (decay 0.7) AUPR 0.717, Brier 0.0946; climatology AUPR 0.697."""
-    scorer_path = Path(__file__).resolve().parents[3] / "shared" / "eval" / "score_forecast.py"
-    if not scorer_path.exists():
-        unavailable(f"the evaluation scorer is not available: {scorer_path}")
-    spec = importlib.util.spec_from_file_location("score_forecast", scorer_path)
-    assert spec is not None
-    assert spec.loader is not None
-    scorer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scorer)
+    scorer = eval_scorer("score_forecast")
     districts, gtd = shared_data("geo/pak_adm2_districts.geojson"), shared_data(GTD_PAKISTAN)
     with Nigehban(Settings(database_url=f"sqlite:///{tmp_path / 'gtd.db'}", actor="test")) as app:
         app.init()

@@ -8,32 +8,18 @@ the default stops beating the baseline or loses its calibration.
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from nigehban import Nigehban, Settings
-from tests.helpers import GTD_PAKISTAN, SHARED, shared_data, unavailable
+from tests.helpers import GTD_PAKISTAN, eval_scorer, shared_data
 
 pytestmark = pytest.mark.data
 
 
-def _scorer() -> ModuleType:
-    path = SHARED / "eval" / "score_forecast.py"
-    if not path.exists():
-        unavailable(f"the evaluation scorer is not available: {path}")
-    spec = importlib.util.spec_from_file_location("score_forecast", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_default_beats_the_ewma_and_stays_calibrated_on_gtd_2012(tmp_path: Path) -> None:
-    scorer = _scorer()
+    scorer = eval_scorer("score_forecast")
     districts, gtd = shared_data("geo/pak_adm2_districts.geojson"), shared_data(GTD_PAKISTAN)
     with Nigehban(Settings(database_url=f"sqlite:///{tmp_path / 'gtd.db'}", actor="test")) as app:
         app.init()
