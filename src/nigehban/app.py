@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy, geography
     from nigehban.analysis.knox import KnoxResult
     from nigehban.analysis.spread import SpreadResult
     from nigehban.analysis.trends import TrendResult
+    from nigehban.extract.extractor import ExtractReport
     from nigehban.forecast.alerts import Alert
     from nigehban.forecast.backtest import BacktestResult
     from nigehban.forecast.live import ForecastRun
@@ -688,6 +689,24 @@ class Nigehban:
             recent_periods=recent_periods,
             new_group_periods=new_group_periods,
         )
+
+    # extraction ----------------------------------------------------------------------------------
+
+    def extract(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        output: str | Path,
+        progress: ProgressCallback | None = None,
+    ) -> ExtractReport:
+        """Extract candidate incidents from reports (JSON lines, text, HTML) into ``output`` (JSON lines).
+
+        Uses only the resolver (boundaries and gazetteer), never the stored incidents; see
+        :mod:`nigehban.extract.extractor`. Documents with problems still get an output line.
+        """
+        from nigehban.extract.extractor import Extractor, extract_files
+
+        return extract_files(paths, output=output, extractor=Extractor(resolver=self.resolver()), progress=progress)
 
     # demo ----------------------------------------------------------------------------------------
 

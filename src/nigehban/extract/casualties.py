@@ -1,0 +1,534 @@
+"""How many were killed and wounded, split into victims and attackers; security forces among them; duration.
+
+:func:`extract_casualties` reads casualty counts with rules over the text:
+
+- **Counts** are digits (``25``, ``1,200``), number words (``twenty-five``, ``fifteen``, ``a dozen``,
+  ``a``/``an`` before a singular noun) with qualifiers (``at least``, ``up to``, ``about``, ``some``).
+  Vague quantities (``dozens``, ``scores``, ``several``, ``many``, ``hundreds``) give no number:
+  the field is ``None`` (unknown) rather than a guess, unless another mention gives a number.
+- **Mentions** are a casualty word with its counts: before it for passive and intransitive forms
+  ("19 police officials and two militants were killed", "at least 3 people died", "four dead"),
+  after it for active and gerund forms ("killing 25", "injuring fifteen", "shot dead two engineers",
+  "leaving 5 dead and 12 injured"). Counts after ``including``/``among them`` are subsets and skipped.
+- **Who**: a count whose noun names attackers (militants, attackers, assailants, bombers, terrorists,
+  gunmen, insurgents, ...) goes to ``killed_perpetrators``/``wounded_perpetrators``; every other count
+  to the victims. "The attacker was also killed", "the suicide bomber blew himself up", "the bomber
+  died" count one attacker (two for "two suicide bombers blew themselves up"). Victims of police,
+  FC, Levies, Rangers, soldiers, troops are also counted in ``killed_security``.
+- **Combining**: counts joined by ``and`` in one mention add up; separate mentions of the same kind
+  take the largest (reports repeat their totals: "killing five ... The five victims were killed
+  when ...") unless the later one says ``also``/``another`` (then they add).
+- **Nothing said**: "no casualties", "no one was hurt", "causing no injuries" give 0 with
+  confidence 0.9; silence gives 0 with confidence 0.4 (GTD's and the news' convention: a report of
+  an attack names its dead).
+- **Duration**: "lasted at least three hours", "a 10-hour siege", "for about two hours" ->
+  ``duration_hours`` (days count 24 hours).
+
+Caveats: rules read English news and incident-summary prose; a count split over sentences with
+pronouns ("They were later found dead") is missed; a victim described only by name counts nothing.
+
+Example:
+    >>> found = extract_casualties("19 police officials and two militants were killed in the attack.")
+    >>> found["killed"].value, found["killed_perpetrators"].value, found["killed_security"].value
+    (19, 2, 19)
+    >>> found = extract_casualties("A suicide bomber blew himself up at a checkpost, killing 25 and injuring fifteen.")
+    >>> found["killed"].value, found["wounded"].value, found["killed_perpetrators"].value
+    (25, 15, 1)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from nigehban.extract.candidate import Evidence, FieldValue
+
+__all__ = ["extract_casualties", "parse_number"]
+
+_UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_VAGUE = ("dozens", "scores", "several", "many", "hundreds", "numerous", "some", "multiple", "a number")
+
+_WORD_NUMBER = (
+    r"(?:(?:"
+    + "|".join(_TENS)
+    + r")(?:[\s-]+(?:"
+    + "|".join(k for k in _UNITS if _UNITS[k] < 10 and k != "zero")
+    + r"))?|"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r")(?:\s+hundred(?:\s+and\s+\w+)?)?"
+)
+_NUMBER = (
+    r"\b(?:(?:at\s+least|up\s+to|as\s+many\s+as|about|around|nearly|almost|over|more\s+than|some|approximately|roughly|"
+    r"another|"
+    r"only|just)\s+)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|" + _WORD_NUMBER + r"|half\s+a\s+dozen|a\s+dozen|dozens|scores|several|many|"
+    r"hundreds|numerous|multiple|a|an|the|his|her|both|them\s+both|them\s+all)\b"
+)
+_NUMBER_RE = re.compile(_NUMBER, re.IGNORECASE)
+
+_PERPETRATOR = re.compile(
+    r"\b(?:militants?|attackers?|assailants?|(?:suicide\s+)?bombers?|terrorists?|gunm[ae]n|insurgents?|perpetrators?|"
+    r"rebels?|kidnappers?|abductors?|hijackers?|miscreants?|extremists?|fighters?|jihadis?|talibans?|assassins?|"
+    r"suspects?|raiders?)\b",
+    re.IGNORECASE,
+)
+_SECURITY = re.compile(
+    r"\b(?:police\w*|policem[ae]n|constables?|cops?|officers?|soldiers?|troops?|army|personnel|"
+    r"paramilitar\w*|rangers?|levies|levy|FC|frontier\s+(?:corps|constabulary)|security\s+(?:forces?|guards?|men)|"
+    r"jawans?|sepoys?|commandos?|sentr(?:y|ies)|guards?|militiam[ae]n|lashkar|peace\s+committee|"
+    r"(?:sub-)?inspectors?|SHO|DSP|SP|ASI|havildar|naik|subedar|major|captain|colonel|lieutenant)\b",
+    re.IGNORECASE,
+)
+_CIVIL_OFFICIAL = re.compile(r"\b(?:government|polio|health|election|tribal|local)\s+officials?\b", re.IGNORECASE)
+
+_KILL = r"killed|killing|kills|dead|died|die|slain|martyred|shot\s+dead|executed|assassinated|lynched|slaughtered|strangled|lost\s+(?:their|his|her)\s+lives?|deaths?|dying|murdered|beheaded|massacred|gunned\s+down|fatalities|lifeless|bodies|lives"  # noqa: E501
+_WOUND = r"injured|injuring|injures|injuries|wounded|wounding|hurt|hurting|casualties"
+_KEYWORD = re.compile(r"\b(?P<kill>" + _KILL + r")\b|\b(?P<wound>" + _WOUND + r")\b", re.IGNORECASE)
+_ACTIVE_AFTER = re.compile(
+    r"^(?:killing|kills|killed|shot\s+dead|injuring|injures|injured|wounding|wounded|hurting|gunned\s+down|"
+    r"murdered|massacred|beheaded|slain|executed|assassinated|lynched|slaughtered|strangled)$",
+    re.IGNORECASE,
+)
+_PASSIVE_BEFORE = re.compile(
+    r"(?:\b(?:were|was|are|is|been|be|got|get|being|left|leaving|reported|found|declared|confirmed)\s+"
+    r"(?:(?:also|all|later|critically|seriously|severely|slightly|badly|fatally|reportedly|allegedly|"
+    r"instantly|immediately|shot|and)\s+)*$)",
+    re.IGNORECASE,
+)
+# where a clause begins: a count is not carried over these
+_BOUNDARY = re.compile(
+    r"[.;:!?]\s|\(|\)|\b(?:when|after|while|as|because|since|before|but|where|which|who|that|whereas|although)\b",
+    re.IGNORECASE,
+)
+_SUBSET = re.compile(
+    r"\b(?:including|among\s+(?:them|whom|the\s+\w+)|(?:[\w-]+\s+)?of\s+whom|(?:(?!both\b)[\w-]+\s+)?of\s+them|"
+    r"out\s+of)\b",
+    re.IGNORECASE,
+)
+_NOUN_WORDS = re.compile(r"[\s,-]*((?:[A-Za-z'’.-]+\s*){0,6})")
+_NOUN_STOP = re.compile(
+    r"\b(?:were|was|are|is|have|has|had|when|by|in|at|on|and|or|who|after|as|to|from|during|near|inside|outside|"
+    r"while|with|within)\b|[,;.]",
+    re.IGNORECASE,
+)
+_NONE = re.compile(
+    r"\bno\s+(?:one|body|person|people|civilians?|casualties|deaths?|fatalities|injuries|loss\s+of\s+(?:life|lives))\b"
+    r"|\bnobody\b|\bwithout\s+(?:any\s+)?(?:casualties|injuries|loss)|\bno\s+(?:other\s+)?(?:one|body)\s+(?:was|were)\b",
+    re.IGNORECASE,
+)
+_SELF_KILL = re.compile(
+    r"\b(?P<who>(?:the|a|one|an|two|three|four|five|both)?\s*(?:suicide\s+)?(?:bombers?|attackers?|assailants?|"
+    r"militants?|perpetrators?|terrorists?|gunm[ae]n))\s+(?:(?:was|were|had|also|later|then|reportedly|himself|"
+    r"themselves)\s+)*(?:blew\s+(?:himself|themselves|herself)\s+up|(?:was|were)\s+(?:also\s+)?killed|died|"
+    r"detonated\s+(?:his|their|her)\s+(?:suicide\s+)?(?:vest|jacket|explosives?|belt))",
+    re.IGNORECASE,
+)
+_SUICIDE = re.compile(
+    r"(?:\b(?P<n>two|three|four|both|\d)\s+)?\bsuicide[\s-]+(?:[\w-]+\s+){0,3}?(?:bombers?|bombing|blast|attackers?|attack|"
+    r"car\s+bomb|truck\s+bomb|vest|jacket|explosion|device|IED|VBIED)\b"
+    r"(?![^.]{0,80}\b(?:foiled|arrested|captured|defused|failed|thwarted)\b)",
+    re.IGNORECASE,
+)
+_KILLING_SELF = re.compile(r"\bkill(?:ing|ed)\s+(?:himself|herself|themselves)\b", re.IGNORECASE)
+_INCLUDING_BOMBER = re.compile(
+    r"\bincluding\s+(?:the|a)\s+(?:suicide\s+)?(?:bomber|attacker|assailant)\b", re.IGNORECASE
+)
+_DURATION = re.compile(
+    r"\b(?:lasted|lasting|for|continued\s+for|went\s+on\s+for|raged\s+for|after)\s+(?:at\s+least\s+|about\s+|around\s+|"
+    r"nearly\s+|over\s+|more\s+than\s+|some\s+|almost\s+)?(?P<n>\d+|"
+    + _WORD_NUMBER
+    + r"|an?)\s+(?P<unit>hours?|days?)\b"
+    r"|\b(?P<n2>\d+|" + _WORD_NUMBER + r")[\s-]+(?P<unit2>hour|day)[\s-]+(?:long\s+)?(?:siege|gun\s*battle|battle|"
+    r"fight|fighting|standoff|stand-off|operation|clash|encounter|exchange)",
+    re.IGNORECASE,
+)
+
+
+def parse_number(word: str) -> int | None:
+    """A count from digits or English number words; ``None`` for vague quantities.
+
+    >>> [parse_number(w) for w in ("25", "1,200", "twenty-five", "fifteen", "a dozen", "dozens", "an")]
+    [25, 1200, 25, 15, 12, None, 1]
+    """
+    text = re.sub(r"\s+", " ", word.strip().lower().replace("-", " "))
+    if text.replace(",", "").isdigit():
+        return int(text.replace(",", ""))
+    if text in ("a", "an", "the", "his", "her"):
+        return 1
+    if text in ("both", "them both"):
+        return 2
+    if text == "them all":
+        return None
+    if text == "a dozen":
+        return 12
+    if text == "half a dozen":
+        return 6
+    if text in _VAGUE:
+        return None
+    total = 0
+    current = 0
+    for part in text.split():
+        if part in _UNITS:
+            current += _UNITS[part]
+        elif part in _TENS:
+            current += _TENS[part]
+        elif part == "hundred":
+            current = max(current, 1) * 100
+        elif part == "and":
+            continue
+        else:
+            return None
+    return total + current
+
+
+@dataclasses.dataclass(slots=True)
+class _Tally:
+    """Counts for one kind (killed victims, wounded attackers, ...) over the mentions."""
+
+    value: int | None = None
+    vague: bool = False
+    evidence: Evidence | None = None
+
+    def add(self, count: int | None, evidence: Evidence, *, accumulate: bool) -> None:
+        if count is None:
+            self.vague = True
+            if self.evidence is None:
+                self.evidence = evidence
+            return
+        if self.value is None:
+            self.value, self.evidence = count, evidence
+        elif accumulate:
+            self.value += count
+        elif count > self.value:
+            self.value, self.evidence = count, evidence
+
+
+@dataclasses.dataclass(slots=True)
+class _Count:
+    number: int | None
+    perpetrator: bool
+    security: bool
+    start: int
+    end: int
+    noun: str = ""
+
+
+_PERSON = re.compile(
+    r"(?i)\b(?:suicide|police\w*|soldier|civilian|child|man|woman|boy|girl|person|guard|bodyguard|constable|"
+    r"officer|official|bomber|attacker|assailant|militant|terrorist|gunman|member|leader|worker|driver|"
+    r"passenger|student|teacher|journalist|reporter|doctor|trader|shopkeeper|resident|tribesman|elder|"
+    r"security|FC|Levies|levy|cop|sepoy|jawan|commander|cleric|politician|councillor|councilor|farmer|"
+    r"labou?rer|engineer|foreigner|pedestrian|passer-?by|bystander|customer|worshipp?er|minister|senator|"
+    r"wife|husband|son|daughter|brother|sister|father|mother|nephew|cousin|uncle|servant|employee|"
+    r"watchman|chowkidar|nazim|MPA|MNA|imam|prayer|activist|tourist|chief|head|judge|lawyer|contractor|"
+    r"priest|landlord|businessman|owner|pilot|sentry|subedar|major|captain|colonel|inspector|jirga|"
+    r"principal|nurse|vaccinator|worker|companion|associate|friend|supporter|relative|spokesman|infant|baby|"
+    r"teenager|youth|villager|citizen|national|professor|candidate|agent|informer|spy|Shiite|Sunni|Hindu|"
+    r"Christian|Sikh|Ahmadi|tribal|local|former|retired|senior|prominent|young|religious|political)"
+)
+_NOT_COUNTED = re.compile(
+    r"[\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|km|kilometers?|kilometres?|kg|am|pm|a\.m|p\.m|percent|%|"
+    r"miles?|metres?|meters?|feet|rounds?|shells?|rockets?|mortars?|bombs?|vehicles?|houses?|shops?|cars?|"
+    r"trucks?|buildings?|schools?|times?|sides|cows?|cattle|animals|goats?|sheep|buffalo(?:e?s)?|donkeys?|of\s+(?:them|his|their|whom))\b",
+    re.IGNORECASE,
+)
+_THING = re.compile(
+    r"(?i)\b(?:attack|building|vehicle|car|bus|truck|house|home|school|shop|office|bridge|tower|pylon|pipeline|"
+    r"line|track|station|post|checkpost|mosque|church|shrine|market|road|area|town|city|village|power|supply|"
+    r"engine|train|plant|project|process|plan|operation|blast|explosion|bomb|device|fire|damage|window|wall|"
+    r"gate|door|roof|compound|camp|base|convoy|motorcycle|bike|cow|animal|goat|number|total|toll|rest|same)\b"
+)
+_GENERIC = re.compile(r"(?i)\s*(?:people|persons|individuals|civilians|men|others|victims)\b")
+_PARTITIVE = re.compile(r"\s+of\s+(?:the|those|these)\s+", re.IGNORECASE)
+_OBJECT_AFTER = re.compile(r"\s*(?:[Hh]im|[Hh]er|[Tt]hem|[Tt]he|[Aa]n?|[Hh]is|[Tt]heir|[A-Z])\b")
+_JOIN = re.compile(r"\s*,?\s*(?:(?:and|as\s+well\s+as|plus|besides)\s+)?")
+
+
+def _count_at(segment: str, match: re.Match[str], offset: int, *, after: bool) -> tuple[_Count | None, int]:
+    """The count a number match starts, and where its noun ends (``None`` when it counts no one)."""
+    word = match["num"].lower()
+    partitive = _PARTITIVE.match(segment, match.end())  # "one of the attackers": the noun after "of the"
+    noun_match = _NOUN_WORDS.match(segment, partitive.end() if partitive else match.end())
+    noun = noun_match.group(1) if noun_match else ""
+    head_text = _NOUN_STOP.split(noun, maxsplit=1)[0]
+    noun_start = partitive.end() if partitive else match.end()
+    noun_end = noun_start + (len(noun_match.group(0)) - len(noun) if noun_match else 0) + len(head_text.rstrip())
+    if re.search(r"(?i)\b(?:no|aged?|ages)\s*$", segment[: match.start()]):
+        return None, noun_end  # "no one", "aged six and eight"
+    if word.startswith(("both", "them")) and not after:
+        return None, noun_end  # "both sides clashed": only "injuring both", "killing them both" count
+    if word.isdigit() and re.search(r"(?i)\b(?:at|around|about)\s*$", segment[: match.start()]) and len(word) == 4:
+        return None, noun_end  # "at 1615": a time
+    if word == "the":
+        inner = _NUMBER_RE.match(segment, noun_start + (len(noun_match.group(0)) - len(noun) if noun_match else 0))
+        if inner and inner["num"].lower() not in ("a", "an", "the", "his", "her"):
+            return _count_at(segment, inner, offset, after=after)  # "killed the two officials"
+    if word in ("a", "an", "the", "his", "her"):
+        # one person only when a person noun follows: "the attacker", "a policeman", "the minister";
+        # after an active verb any singular noun but things: "killed the mayor", "killing the director"
+        head = head_text.split()[:3]
+        if not head:
+            return None, noun_end
+        if not _PERSON.search(" ".join(head)) and (not after or _THING.search(" ".join(head))):
+            return None, noun_end
+        if re.match(r"(?i)\w+s\b", head[-1]) and not re.match(r"(?i)(?:police|levies|FC|security|boss)", head[-1]):
+            return None, noun_end  # "the militants": not one person
+    elif (_NOT_COUNTED.match(segment, match.end()) and not word.startswith("both")) or (
+        word.isdigit() and len(word) == 4 and word.startswith(("19", "20"))
+    ):
+        return None, noun_end
+    perpetrator = bool(_PERPETRATOR.search(head_text)) and not re.search(r"(?i)\bvictims?\b", head_text)
+    security = bool(_SECURITY.search(head_text)) and not _CIVIL_OFFICIAL.search(head_text)
+    number = parse_number(word)
+    return _Count(number, perpetrator, security, offset + match.start(), offset + match.end(), head_text), noun_end
+
+
+def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
+    """The counts of a clause segment, skipping subsets after ``including``.
+
+    Before a passive verb every count of the clause belongs to it ("19 police officials and two
+    militants were killed"); after an active verb the first count and those listed with it
+    ("killing 15 police officers, four civilians and a child").
+    """
+    subset = _SUBSET.search(segment)
+    if subset:
+        segment = segment[: subset.start()]
+    found: list[_Count] = []
+    if not after:
+        # the counts chained to the last one ("19 police officials and two militants"), not a count
+        # earlier in the clause ("the two sides left two FC troops dead")
+        chain: list[tuple[_Count, int]] = []
+        for match in _NUMBER_RE.finditer(segment):
+            count, end = _count_at(segment, match, offset, after=False)
+            if count is None:
+                continue
+            if chain and not _JOIN.fullmatch(segment[chain[-1][1] : match.start()]):
+                chain = []
+            chain.append((count, end))
+        return [count for count, _ in chain]
+    position = len(segment) - len(segment.lstrip())
+    while position < len(segment):
+        number_match = _NUMBER_RE.match(segment, position)
+        if not number_match:
+            break
+        if found and number_match["num"].lower() in ("a", "an", "the", "his", "her") and _GENERIC.match(found[-1].noun):
+            break  # "two people, a landlord and his aide": the same two, named
+        count, end = _count_at(segment, number_match, offset, after=True)
+        if count is None:
+            break
+        found.append(count)
+        joined = _JOIN.match(segment, end)
+        position = joined.end() if joined else end
+        if position == end and position < len(segment):
+            break
+    return found
+
+
+_SINGULAR_PASSIVE = re.compile(
+    r"\b(?:was|has\s+been|had\s+been|is)\s+(?:(?:also|later|reportedly|allegedly|critically|seriously|severely|"
+    r"badly|fatally|shot|and|then|brutally|found)\s+)*$",
+    re.IGNORECASE,
+)
+_NAMED_OBJECT = re.compile(r"\s+(?:him|her|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
+_NOT_PERSON_NAME = re.compile(
+    r"(?:Pakistan|Police|Army|On|In|At|The|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+
+
+def _one_person(
+    text: str, keyword: re.Match[str], word: str, index: int, keywords: list[re.Match[str]], previous_end: int
+) -> list[_Count]:
+    """One victim without a number: "X was shot and killed", "gunmen killed him", "shot dead Nazeer Naqvi"."""
+    before = text[max(previous_end, keyword.start() - 80) : keyword.start()]
+    if word in (
+        "dead",
+        "died",
+        "casualties",
+        "deaths",
+        "fatalities",
+        "bodies",
+        "lifeless",
+        "injuries",
+        "dying",
+        "lives",
+    ):
+        return []
+    if _SINGULAR_PASSIVE.search(before):
+        clause = before
+        cut = [m.end() for m in _BOUNDARY.finditer(before)]
+        if cut:
+            clause = before[cut[-1] :]
+        if re.search(r"(?i)\bno\s+(?:one|body)\b|\bnobody\b|\bnone\b", clause):
+            return []
+        perpetrator = bool(_PERPETRATOR.search(clause)) and not _PERSON.search(_PERPETRATOR.sub("", clause))
+        security = bool(_SECURITY.search(clause))
+        return [_Count(1, perpetrator, security, keyword.start(), keyword.start(), clause)]
+    if _ACTIVE_AFTER.match(word):
+        named = _NAMED_OBJECT.match(text, keyword.end())
+        if named and not _NOT_PERSON_NAME.match(named.group(0).strip()):
+            return [_Count(1, False, False, named.start(), named.end(), named.group(0))]
+    return []
+
+
+def extract_casualties(text: str) -> dict[str, FieldValue]:
+    """Killed, wounded (victims and attackers), killed security forces and duration read from ``text``."""
+    tallies = {name: _Tally() for name in ("killed", "killed_perpetrators", "wounded", "wounded_perpetrators")}
+    security = _Tally()
+    keywords = list(_KEYWORD.finditer(text))
+    previous_end = 0
+    for index, keyword in enumerate(keywords):
+        kind = "killed" if keyword["kill"] else "wounded"
+        word = keyword.group(0).lower()
+        accumulate_window = text[max(0, keyword.start() - 60) : keyword.end() + 20].lower()
+        accumulate = " also " in accumulate_window or "another" in accumulate_window
+        mentions: list[_Count] = []
+        # counts after the word: "killing 25", "shot dead two engineers", "left 5 dead" handled below
+        passive = _PASSIVE_BEFORE.search(text[max(0, keyword.start() - 40) : keyword.start()])
+        if _ACTIVE_AFTER.match(word) and not passive:
+            stop = keywords[index + 1].start() if index + 1 < len(keywords) else len(text)
+            segment = text[keyword.end() : stop]
+            boundary = _BOUNDARY.search(segment)
+            segment = segment[: boundary.start()] if boundary else segment
+            if re.match(
+                r"^\s*(?:at\s+least\s+|up\s+to\s+|about\s+|some\s+|nearly\s+|over\s+)?(?:\d|(?!and\b)[a-z]+\b)",
+                segment,
+                re.IGNORECASE,
+            ):
+                mentions = _counts(segment, keyword.end(), after=True)
+        if not mentions and _ACTIVE_AFTER.match(word) and not passive:
+            # "gunmen killed him", "militants shot dead Nazeer Naqvi": the count before is the killers
+            mentions = _one_person(text, keyword, word, index, keywords, previous_end)
+            if (
+                not mentions
+                and _OBJECT_AFTER.match(text, keyword.end())
+                and not re.match(
+                    r"\s*(?:in|at|on|near|as|when|after|by|during)\b", text[keyword.end() :], re.IGNORECASE
+                )
+            ):
+                previous_end = keyword.end()
+                continue
+        if not mentions:
+            start = previous_end
+            before = text[start : keyword.start()]
+            cut = [m.end() for m in _BOUNDARY.finditer(before)]
+            if cut:
+                before, start = before[cut[-1] :], start + cut[-1]
+            # only a count right before the word, or with a passive auxiliary between them
+            mentions = _counts(before, start, after=False)
+            if mentions and word not in ("dead", "casualties", "deaths", "fatalities", "bodies", "lifeless", "lives"):
+                tail = text[mentions[-1].end : keyword.start()]
+                if not (_PASSIVE_BEFORE.search(tail) or re.fullmatch(r"[\w\s,'’-]{0,60}", tail)):
+                    mentions = []
+        if not mentions:
+            mentions = _one_person(text, keyword, word, index, keywords, previous_end)
+        previous_end = max([keyword.end(), *(m.end for m in mentions)])
+        if not mentions:
+            continue
+        if any(re.match(r"(?i)(?:other|more)\b", m.noun.strip()) for m in mentions):
+            accumulate = True  # "two others died": beyond the ones already counted
+        if word == "casualties":
+            kind = "wounded" if re.search(r"(?i)\binjur|wound", text[keyword.start() - 40 : keyword.start()]) else ""
+            if not kind:
+                continue
+        evidence_start = min(m.start for m in [*mentions, _Count(None, False, False, keyword.start(), 0)])
+        evidence_end = max(keyword.end(), *(m.end for m in mentions))
+        evidence = Evidence(evidence_start, evidence_end, text[evidence_start:evidence_end])
+        victims = [m for m in mentions if not m.perpetrator]
+        attackers = [m for m in mentions if m.perpetrator]
+        for group, name in ((victims, kind), (attackers, f"{kind}_perpetrators")):
+            if not group:
+                continue
+            numbers = [m.number for m in group]
+            total = None if any(n is None for n in numbers) else sum(n for n in numbers if n is not None)
+            tallies[name].add(total, evidence, accumulate=accumulate)
+        if kind == "killed":
+            guards = [m.number for m in victims if m.security]
+            if guards:
+                security.add(
+                    None if None in guards else sum(n for n in guards if n is not None), evidence, accumulate=accumulate
+                )
+    # the attacker's own death
+    self_killed = 0
+    self_evidence: Evidence | None = None
+    for match in _SELF_KILL.finditer(text):
+        who = match["who"].strip().split()
+        number = parse_number(who[0]) if who and who[0].lower() not in ("suicide",) else 1
+        if who and who[0].lower() == "both":
+            number = 2
+        if number is None or (
+            len(who) > 1 and who[-1].lower().endswith("s") and number == 1 and who[0].lower() in ("the", "a")
+        ):
+            continue
+        if number > self_killed:
+            self_killed, self_evidence = number, Evidence(match.start(), match.end(), match.group(0))
+    for match in (*_KILLING_SELF.finditer(text), *_INCLUDING_BOMBER.finditer(text)):
+        if self_killed == 0:
+            self_killed, self_evidence = 1, Evidence(match.start(), match.end(), match.group(0))
+            if match.re is _INCLUDING_BOMBER and tallies["killed"].value:
+                tallies["killed"].value -= 1
+    suicide = _SUICIDE.search(text)
+    if not self_killed and suicide and not tallies["killed_perpetrators"].value:
+        # a suicide bomber dies in the attack even where the report does not say so
+        count = parse_number(suicide["n"]) if suicide["n"] and suicide["n"].lower() != "both" else None
+        count = 2 if suicide["n"] and suicide["n"].lower() == "both" else count
+        self_killed = count if count and suicide.group(0).lower().rstrip().endswith("s") else 1
+        self_evidence = Evidence(suicide.start(), suicide.end(), suicide.group(0))
+    perp = tallies["killed_perpetrators"]
+    if self_killed and (perp.value is None or perp.value < self_killed) and self_evidence is not None:
+        perp.value, perp.evidence, perp.vague = self_killed, self_evidence, False
+    out: dict[str, FieldValue] = {}
+    nothing = _NONE.search(text)
+    for name, tally in tallies.items():
+        if tally.value is not None:
+            out[name] = FieldValue(tally.value, 0.85, tally.evidence)
+        elif tally.vague:
+            out[name] = FieldValue(None, 0.3, tally.evidence)
+        elif nothing:
+            out[name] = FieldValue(0, 0.9, Evidence(nothing.start(), nothing.end(), nothing.group(0)))
+        else:
+            out[name] = FieldValue(0, 0.4, None)
+    if security.value is not None:
+        out["killed_security"] = FieldValue(security.value, 0.75, security.evidence)
+    duration = _DURATION.search(text)
+    if duration:
+        amount = duration["n"] or duration["n2"]
+        unit = (duration["unit"] or duration["unit2"]).lower()
+        hours = parse_number(amount)
+        if hours is not None:
+            value = float(hours * (24 if unit.startswith("day") else 1))
+            out["duration_hours"] = FieldValue(
+                value, 0.7, Evidence(duration.start(), duration.end(), duration.group(0))
+            )
+    return out

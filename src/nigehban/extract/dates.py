@@ -1,0 +1,183 @@
+"""When the attack happened: explicit dates in many styles, relative dates against the publication date.
+
+:func:`extract_date` returns a :class:`FieldValue` holding a :class:`datetime.date` (or ``None``
+when the text says only "on Monday" and there is no publication date to count back from), a
+confidence and the evidence span. In order of trust:
+
+1. A leading date stamp ``MM/DD/YYYY:`` (the GTD summary style, month first): 0.99.
+2. Explicit dates: ``January 11, 1998``, ``Jan. 11 1998``, ``11 January 1998``, ``11th of Jan 1998``,
+   ``1998-01-11``, ``11/01/1998`` / ``11-01-1998`` / ``11.01.1998`` (day first, the Pakistani
+   convention, unless the first number exceeds 12): 0.95; without a year (``on January 11``) the
+   year is that of the publication (the year before if that would be after it): 0.85. The first
+   explicit date not after publication is taken: a report names its own event first and recalls
+   older ones later.
+3. Relative to ``published``: ``today``, ``tonight``, ``this morning`` (the day itself);
+   ``yesterday``, ``last night``, ``late last night``, ``overnight`` (the day before); ``N days ago``;
+   ``on Monday`` / ``on Friday evening`` / ``Sunday's attack`` (the latest such weekday on or
+   before the publication date -- an agency note of Friday saying "on Friday" means that day): 0.8.
+4. Nothing: the publication date itself with confidence 0.3 (news is about recent events), or no
+   value.
+
+A date is never after the publication date. Caveats: a weekday with no publication date is left
+unknown (confidence 0.1, the evidence still shown); "last week" and month-only dates give no day.
+
+Example:
+    >>> import datetime as dt
+    >>> extract_date("01/11/1998: Twenty-five people were shot dead in Lahore.", published=None).value
+    datetime.date(1998, 1, 11)
+    >>> extract_date("Militants stormed a checkpost late last night.", published=dt.date(2013, 5, 2)).value
+    datetime.date(2013, 5, 1)
+    >>> found = extract_date("The blast on Friday evening killed four.", published=dt.date(2013, 5, 6))
+    >>> found.value, found.evidence.text
+    (datetime.date(2013, 5, 3), 'on Friday evening')
+    >>> extract_date("The blast on Friday evening killed four.", published=None).value is None
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from nigehban.extract.candidate import Evidence, FieldValue
+
+__all__ = ["extract_date"]
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_STAMP = re.compile(r"^\s*(?P<month>[01]?\d)/(?P<day>[0-3]?\d)/" + _YEAR + r"\s*:")
+_EXPLICIT = [
+    # January 11, 1998 / Jan. 11 1998 / January 11th, 1998 / January 11 (no year)
+    re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?:,?\s*" + _YEAR + r"\b)?", re.IGNORECASE),
+    # 11 January 1998 / 11th of Jan, 1998 / 11 January (no year)
+    re.compile(r"\b" + _DAY + r"(?:\s+of)?\s+" + _MONTH + r"\b(?:,?\s*" + _YEAR + r"\b)?", re.IGNORECASE),
+    # 1998-01-11
+    re.compile(r"\b" + _YEAR + r"-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)\b"),
+    # 11/01/1998, 11-01-1998, 11.01.1998: day first unless that is impossible
+    re.compile(r"\b(?P<first>[0-3]?\d)[/.-](?P<second>[01]?\d)[/.-]" + _YEAR + r"\b"),
+]
+_TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.IGNORECASE)
+_YESTERDAY = re.compile(
+    r"\b(?:(?:late\s+|early\s+)?yesterday(?:\s+(?:morning|afternoon|evening|night))?|(?:late\s+)?last\s+night"
+    r"|overnight)\b",
+    re.IGNORECASE,
+)
+_DAYS_AGO = re.compile(r"\b(?P<n>two|three|four|five|six|\d)\s+days\s+ago\b", re.IGNORECASE)
+_WEEKDAY = re.compile(
+    r"\b(?:(?:on|late|early|last)\s+)?(?P<weekday>" + "|".join(_WEEKDAYS) + r")(?:'s)?"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\b",
+    re.IGNORECASE,
+)
+_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _evidence(text: str, match: re.Match[str]) -> Evidence:
+    return Evidence(match.start(), match.end(), text[match.start() : match.end()])
+
+
+def _make(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _explicit(match: re.Match[str], published: dt.date | None) -> tuple[dt.date | None, bool]:
+    """The date a match names and whether its year was written."""
+    groups = match.groupdict()
+    year_text = groups.get("year")
+    if groups.get("first") is not None:
+        first, second = int(groups["first"]), int(groups["second"])
+        day, month = (first, second) if first > 12 or second <= 12 else (second, first)
+        return _make(int(year_text or 0), month, day), True
+    month_text = groups["month"]
+    if not month_text[0].isupper() and not month_text.isdigit():
+        return None, False  # "may", "march" as words, not months
+    month = _MONTHS[month_text.lower().rstrip(".")] if not month_text.isdigit() else int(month_text)
+    day = int(groups["day"])
+    if year_text:
+        return _make(int(year_text), month, day), True
+    if published is None:
+        return None, False
+    found = _make(published.year, month, day)
+    if found is not None and found > published:
+        found = _make(published.year - 1, month, day)
+    return found, False
+
+
+def extract_date(text: str, *, published: dt.date | None) -> FieldValue | None:
+    """The attack's date read from ``text`` (see the module notes); ``None`` when there is nothing to go on."""
+    stamp = _STAMP.match(text)
+    if stamp:
+        found = _make(int(stamp["year"]), int(stamp["month"]), int(stamp["day"]))
+        if found is not None and (published is None or found <= published):
+            return FieldValue(found, 0.99, _evidence(text, stamp))
+    best: tuple[int, dt.date, bool, re.Match[str]] | None = None
+    for pattern in _EXPLICIT:
+        for match in pattern.finditer(text):
+            if best is not None and match.start() >= best[0]:
+                break
+            found, with_year = _explicit(match, published)
+            if found is None or (published is not None and found > published):
+                continue
+            best = (match.start(), found, with_year, match)
+            break
+    if best is not None:
+        return FieldValue(best[1], 0.95 if best[2] else 0.85, _evidence(text, best[3]))
+    return _relative(text, published)
+
+
+def _relative(text: str, published: dt.date | None) -> FieldValue | None:
+    """Dates counted back from the publication date (the earliest-placed cue in the text wins)."""
+    cues: list[tuple[int, re.Match[str], int | None]] = []
+    for pattern, days in ((_TODAY, 0), (_YESTERDAY, 1)):
+        found = pattern.search(text)
+        if found:
+            cues.append((found.start(), found, days))
+    ago = _DAYS_AGO.search(text)
+    if ago:
+        count = ago["n"].lower()
+        cues.append((ago.start(), ago, int(count) if count.isdigit() else _SMALL[count]))
+    weekday = _WEEKDAY.search(text)
+    if weekday:
+        cues.append((weekday.start(), weekday, None))
+    if not cues:
+        if published is None:
+            return None
+        return FieldValue(published, 0.3, None)
+    _, match, cue_offset = min(cues, key=lambda cue: cue[0])
+    evidence = _evidence(text, match)
+    if published is None:
+        return FieldValue(None, 0.1, evidence)
+    if cue_offset is not None:
+        offset = cue_offset
+    else:
+        target = _WEEKDAYS.index(match["weekday"].lower())
+        offset = (published.weekday() - target) % 7
+        if match.group(0).lower().startswith("last "):
+            offset = offset or 7
+    return FieldValue(published - dt.timedelta(days=offset), 0.8, evidence)

@@ -1,0 +1,335 @@
+"""Where the attack happened: place mentions in the text, resolved through the geography layer.
+
+:class:`PlaceExtractor` takes a :class:`~nigehban.geo.resolver.Resolver` (with or without
+boundaries: without them only province, place and coordinates come out) and finds, in order:
+
+1. **Address chains** ending in the country: "in Bannu, North-West Frontier, Pakistan", "in the
+   Inayat Kali area of Bajaur, Federally Administered Tribal Areas, Pakistan" (the GTD and agency
+   style). The comma parts are read as place, district, province; words before the last
+   preposition of the first part ("Mulla Gori in Tehsil Jamrod in Khyber") are kept as detail, which
+   the resolver scans for a more specific place inside what it resolved. Confidence: the resolver's.
+2. **Datelines**: "PESHAWAR: ...", "QUETTA, Jan 5 (Reuters) - ..." (the news style).
+3. **Gazetteer mentions**: capitalised names of one to four words that are gazetteer keys, in a
+   place context ("in Lahore", "Peshawar's Hayatabad area", "in the Kurram Agency of FATA",
+   "Karachi's Orangi Town", "near Quetta"); the first place-context mention is taken, with the
+   district or province named next to it ("X's Y", "Y of X", "Y in X", "Y, X") as its parent.
+   Names in "40 km from Quetta" are skipped (the event is elsewhere). Confidence: the resolver's,
+   times 0.9.
+
+Fields: ``province`` (canonical name), ``district_pcode``, ``district``, ``place`` (the most specific
+name matched), ``latitude``, ``longitude`` (the matched place's point; its precision is what the
+resolver says), each with the evidence span of the mention.
+
+Caveats: a report naming several places ("militants from Khyber attacked a post in Peshawar")
+gives the first one in a place context; names that are also common words are only taken when
+capitalised and in a place context.
+
+Example:
+    >>> from nigehban.geo.gazetteer import Gazetteer
+    >>> from nigehban.geo.resolver import Resolver
+    >>> places = PlaceExtractor(resolver=Resolver(boundaries=None, gazetteer=Gazetteer.build(boundaries=None)))
+    >>> found = places.extract("A bomb exploded outside a mosque in Quetta, Pakistan, on Friday.")
+    >>> found["province"].value, found["place"].value, found["place"].evidence.text
+    ('Balochistan', 'Quetta', 'Quetta, Pakistan')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from nigehban.extract.candidate import Evidence, FieldValue
+from nigehban.geo.resolution import PlaceQuery, Resolution
+from nigehban.geo.resolver import Resolver
+from nigehban.taxonomy import canonical_province
+
+__all__ = ["PlaceExtractor"]
+
+_CAP = r"[A-Z][\w.-]*"
+_CHAIN = re.compile(r"(?P<chain>(?:[^,.;:!?\n]{1,80},\s*){1,4}?)\s*(?:Pakistan|Pakistani\s+Kashmir)\b(?!\s*['’]s)")
+_PREPOSITION = re.compile(
+    r"^.*\b(?:in|at|near|of|outside|inside|from|on|to|into|between|within)\s+(?:the\s+)?", re.DOTALL | re.IGNORECASE
+)
+_DISTANCE = re.compile(r"\b\d+\s*(?:km|kms|kilometers?|kilometres?|miles?)\b", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"^\s*(?P<name>[A-Z][A-Z .'-]{2,30}?)\s*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b[^:\n-]*)?\s*[:—–-]\s"
+)
+_NAME = re.compile(_CAP + r"(?:[\s-]+(?:" + _CAP + r"|e|i|ul|ud|al|ur|de))*")
+_POSSESSIVE = re.compile(r"(?:['’]|\u00e2\u0080\u0099)s\b")
+_CONTEXT = re.compile(
+    r"(?:\bPakistan(?:['’]|\u00e2\u0080\u0099)s\s+(?:(?:restive|northwestern|northern|southern|southwestern|"
+    r"northwest|eastern|western|central|port|tribal|troubled|volatile|largest|main|commercial|capital|city|"
+    r"town|province|region|of|the|hub|cultural|garrison|provincial)\s+)*$|"
+    r"\b(?:in|at|near|outside|inside|of|from|on|into|district|city|town|village|area|agency|tehsil)\s+"
+    r"(?:the\s+)?(?:(?:city|town|village|district|area|outskirts|suburbs?|province|region)\s+of\s+)?)$",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(r"\b(?:km|kms|kilometers?|kilometres?|miles?)\s+(?:\w+\s+){0,2}(?:of|from)\s+$", re.IGNORECASE)
+_SKIP_NAMES = frozenset(
+    (  # noqa: SIM905 (a word list reads better as text)
+        "pakistan pakistani afghanistan afghan india indian iran the a an on in at police army taliban monday "
+        "tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+        "september october november december shiite sunni muslim islamic government state"
+    ).split(" ")
+)
+_ANYWHERE_SKIP = frozenset(
+    (  # noqa: SIM905 (a word list reads better as text)
+        "shiite shia sunni taliban muslim muslims christian hindu sikh ahmadi police army frontier corps "
+        "levies rangers al jamaat lashkar tehrik sipah allah mohammad muhammad ali khan shah hussain ahmed "
+        "ahmad"
+    ).split(" ")
+)
+_PROVINCE_NAME = re.compile(
+    r"\b(?:Balochistan|Baluchistan|Sindh|Punjab|Khyber[\s-]+Pakhtunkhwa|North[\s-]*West[\s-]+Frontier(?:\s+Province)?|"
+    r"Bolochistan|Pakistani[\s-]+(?:administered\s+(?:area\s+of\s+)?)?Kashmir|"
+    r"NWFP|Federally\s+Administered\s+Tribal\s+Areas|FATA|Gilgit[\s-]+Baltistan|Azad\s+(?:Jammu\s+and\s+)?Kashmir|"
+    r"Islamabad)\b"
+)
+# "northwest Pakistan": the province most reports mean by the region (a weak guess, confidence 0.5)
+_REGIONS = {
+    "northwest": "Khyber Pakhtunkhwa",
+    "northwestern": "Khyber Pakhtunkhwa",
+    "north": "Khyber Pakhtunkhwa",
+    "northern": "Khyber Pakhtunkhwa",
+    "southwest": "Balochistan",
+    "southwestern": "Balochistan",
+    "south": "Sindh",
+    "southern": "Sindh",
+    "east": "Punjab",
+    "eastern": "Punjab",
+    "central": "Punjab",
+}
+_REGION = re.compile(
+    r"\b(?P<direction>north-?west(?:ern)?|north(?:ern)?|south-?west(?:ern)?|south(?:ern)?|east(?:ern)?|central)\s+"
+    r"Pakistan\b",
+    re.IGNORECASE,
+)
+_GENERIC_TAIL = re.compile(
+    r"\s+(?:area|areas|town|city|district|village|agency|tehsil|bazaar|bazar|market|region|locality|province)$",
+    re.IGNORECASE,
+)
+
+
+class PlaceExtractor:
+    """Finds and resolves the place of an attack in a text (see the module notes)."""
+
+    def __init__(self, *, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self._known: dict[str, bool] = {}
+
+    def extract(self, text: str) -> dict[str, FieldValue]:
+        """Place fields of the attack ``text`` reports; empty when no place is found."""
+        for finder in (self._chain, self._dateline, self._mentions, self._anywhere, self._province_only):
+            found = finder(text)
+            if found is not None:
+                resolution, evidence, place, factor = found
+                if resolution.method != "none" and resolution.province is not None:
+                    if resolution.district_pcode is None and place is not None:
+                        resolution = self._district_of_town(resolution, place)
+                    return _fields(resolution, evidence, place, factor)
+        return {}
+
+    # ------------------------------------------------------------------------------------ finders
+
+    def _chain(self, text: str) -> tuple[Resolution, Evidence, str | None, float] | None:
+        for match in _CHAIN.finditer(text):
+            chain = match["chain"]
+            parts = [part.strip() for part in chain.split(",") if part.strip()]
+            # keep the parts that look like names, from the end (the country side) backwards
+            kept: list[str] = []
+            detail = None
+            for part in reversed(parts):
+                if _DISTANCE.search(part):
+                    continue  # "25 kilometers west of Islamabad": the place is the part before
+                head = _PREPOSITION.sub("", part)
+                if not head or not head[0].isupper():
+                    break
+                kept.insert(0, head)
+                if head != part:
+                    detail = part
+                    break
+            if not kept:
+                continue
+            kept = [_GENERIC_TAIL.sub("", part) for part in kept]
+            province = kept[-1] if len(kept) > 1 and _province(kept[-1]) else None
+            names = kept[:-1] if province else kept
+            place = names[0] if names else None
+            district = names[1] if len(names) > 1 else None
+            if place is None and province is None:
+                continue
+            if place is not None and district is None and " of " in (detail or ""):
+                # "the Inayat Kali area of Bajaur": the district is the name after "of"
+                pass
+            query = PlaceQuery(place=place, district=district, province=province, detail=detail)
+            resolution = self.resolver.resolve(query)
+            if resolution.method == "none" and place is not None:
+                continue
+            start = match.start("chain") + len(chain) - len(chain.lstrip())
+            offset = chain.find(kept[0])
+            if offset >= 0:
+                start = match.start("chain") + offset
+            return resolution, Evidence(start, match.end(), text[start : match.end()]), place or province, 1.0
+        return None
+
+    def _dateline(self, text: str) -> tuple[Resolution, Evidence, str | None, float] | None:
+        match = _DATELINE.match(text)
+        if not match:
+            return None
+        name = match["name"].strip().title()
+        resolution = self.resolver.resolve_text(name)
+        if resolution.method == "none":
+            return None
+        # the dateline is where the report was filed; a place in the body is more specific
+        better = self._mentions(text, within=resolution)
+        if better is not None:
+            return better
+        return resolution, Evidence(match.start("name"), match.end("name"), match["name"]), name, 0.85
+
+    def _anywhere(self, text: str) -> tuple[Resolution, Evidence, str | None, float] | None:
+        """Last resort: the first capitalised name of a district or town, wherever it stands."""
+        for match in _NAME.finditer(text):
+            words = match.group(0).split()
+            for size in range(min(4, len(words)), 0, -1):
+                name = " ".join(words[:size])
+                if name.lower() in _SKIP_NAMES or (match.start() == 0 and size == 1 and len(words) == 1):
+                    continue
+                if name.lower() in _ANYWHERE_SKIP or not self._known_name(name):
+                    continue
+                resolution = self.resolver.resolve(PlaceQuery(place=name))
+                if resolution.method not in ("name",) or resolution.province is None:
+                    continue
+                end = match.start() + len(name)
+                return resolution, Evidence(match.start(), end, text[match.start() : end]), name, 0.6
+        return None
+
+    def _province_only(self, text: str) -> tuple[Resolution, Evidence, str | None, float] | None:
+        """A province named anywhere ("Pakistan's Bolochistan province"), else a region ("northwest Pakistan")."""
+        match = _PROVINCE_NAME.search(text)
+        province = None
+        confidence = 0.8
+        if match:
+            spelling = match.group(0)
+            if re.search(r"(?i)kashmir", spelling):
+                province = "Azad Kashmir"
+            else:
+                try:
+                    province = canonical_province(re.sub(r"(?i)^bolo", "Balo", spelling))
+                except KeyError:
+                    province = None
+        if province is None:
+            match = _REGION.search(text)
+            if not match:
+                return None
+            province, confidence = _REGIONS[match["direction"].lower().replace("-", "")], 0.5
+        if match is None:
+            return None
+        resolution = Resolution(province=province, precision="province", confidence=confidence, method="province")
+        return resolution, Evidence(match.start(), match.end(), match.group(0)), None, 1.0
+
+    def _district_of_town(self, resolution: Resolution, place: str) -> Resolution:
+        """A name that resolved to a unit without a district (a tehsil of the alias table): its town's district."""
+        gazetteer = self.resolver.gazetteer
+        districts = {
+            match.place.district_pcode
+            for match in gazetteer.lookup(place, province=resolution.province)
+            if match.place.district_pcode is not None and not match.fuzzy
+        }
+        if len(districts) != 1:
+            return resolution
+        pcode = districts.pop()
+        return dataclasses.replace(resolution, district_pcode=pcode, district=gazetteer.district_names.get(pcode))
+
+    def _known_name(self, name: str) -> bool:
+        known = self._known.get(name)
+        if known is None:
+            known = bool(self.resolver.gazetteer.lookup(name))
+            self._known[name] = known
+        return known
+
+    def _mentions(
+        self, text: str, within: Resolution | None = None
+    ) -> tuple[Resolution, Evidence, str | None, float] | None:
+        for match in _NAME.finditer(text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            possessive = bool(_POSSESSIVE.match(text, match.end()))
+            if not (_CONTEXT.search(before) or possessive) or _RELATIVE.search(before):
+                continue
+            words = match.group(0).split()
+            # the longest known name starting at the match: "Dera Ismail Khan" before "Dera"
+            name = None
+            for size in range(min(4, len(words)), 0, -1):
+                candidate = _GENERIC_TAIL.sub("", " ".join(words[:size]))
+                if candidate.lower() in _SKIP_NAMES:
+                    continue
+                if self._known_name(candidate):
+                    name = candidate
+                    break
+            if name is None:
+                continue
+            start = match.start()
+            end = start + len(name)
+            parent, parent_end = _parent(text, match.end(), possessive)
+            if possessive and parent is not None:
+                # "Peshawar's Hayatabad area": the name is the district, the next one the place
+                query = PlaceQuery(place=parent, district=name)
+            else:
+                query = PlaceQuery(place=name, district=parent)
+            resolution = self.resolver.resolve(query)
+            if resolution.method == "fuzzy" and possessive and parent is not None:
+                # "Karachi's Orangi Town" with Orangi unknown: the city named exactly, not a look-alike
+                exact = self.resolver.resolve(PlaceQuery(place=name))
+                if exact.method == "name":
+                    resolution, query, parent_end = exact, PlaceQuery(place=name), None
+            if resolution.method == "none" and parent is not None:
+                resolution = self.resolver.resolve(PlaceQuery(place=name))
+                parent_end = None
+            if resolution.method == "none":
+                continue
+            if within is not None and within.province is not None and resolution.province != within.province:
+                continue
+            end = max(end, parent_end or end)
+            place = query.place
+            return resolution, Evidence(start, end, text[start:end]), place, 0.9
+        return None
+
+
+def _parent(text: str, end: int, possessive: bool) -> tuple[str | None, int | None]:
+    """The name right after a mention: "X's Y", "Y of X", "Y in X", "Y, X"."""
+    after = text[end : end + 60]
+    if possessive:
+        found = re.match(r"(?:['’]|\u00e2\u0080\u0099)s\s+(?P<name>" + _NAME.pattern + r")", after)
+    else:
+        found = re.match(
+            r"(?:\s+(?:area|town|village|locality|tehsil|agency|district|bazaar|market|city))?"
+            r"(?:\s+(?:of|in)\s+(?:the\s+)?|\s*,\s*)(?P<name>" + _NAME.pattern + r")",
+            after,
+        )
+    if not found:
+        return None, None
+    name = _GENERIC_TAIL.sub("", found["name"])
+    if name.lower() in _SKIP_NAMES or name.lower().startswith("pakistan"):
+        return None, None
+    return name, end + found.end("name")
+
+
+def _province(text: str) -> bool:
+    for spelling in (text, _GENERIC_TAIL.sub("", text)):
+        try:
+            if canonical_province(spelling) is not None:
+                return True
+        except KeyError:  # not a province name
+            continue
+    return False
+
+
+def _fields(resolution: Resolution, evidence: Evidence, place: str | None, factor: float) -> dict[str, FieldValue]:
+    confidence = round(resolution.confidence * factor, 3)
+    values = {
+        "province": resolution.province,
+        "district_pcode": resolution.district_pcode,
+        "district": resolution.district,
+        "place": place,
+        "latitude": resolution.latitude,
+        "longitude": resolution.longitude,
+    }
+    return {name: FieldValue(value, confidence, evidence) for name, value in values.items() if value is not None}

@@ -1,0 +1,96 @@
+"""Casualties: killed and wounded split into victims and attackers, security forces, vague counts, duration."""
+
+from __future__ import annotations
+
+import pytest
+
+from nigehban.extract.casualties import extract_casualties, parse_number
+
+
+def _values(text: str) -> dict[str, object]:
+    return {name: value.value for name, value in extract_casualties(text).items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "killed_perpetrators", "wounded"),
+    [
+        # agency note
+        ("19 police officials and two militants were killed in the clash, officials said.", 19, 2, 0),
+        # news headline
+        ("Suicide bomber kills 25, injures 40 at Peshawar mosque", 25, 1, 40),
+        ("Blast in Bannu bazaar leaves five dead, 12 injured", 5, 0, 12),
+        # GTD summary style
+        ("01/25/1998: Unknown perpetrators planted a bomb on a bus in Mandiala, Pakistan, injuring fifteen.", 0, 0, 15),
+        ("A suicide bomber blew himself up at a checkpost, killing 25 and injuring fifteen.", 25, 1, 15),
+        ("At least 3 people died when a rocket hit a house in Miranshah.", 3, 0, 0),
+        ("Gunmen stormed the hotel; two guards were killed. The attacker was also killed.", 2, 1, 0),
+        ("Assailants fired on the minister, killing the minister and wounding one civilian.", 1, 0, 1),
+        ("Militants killed 15 police officers, four civilians, and injured 24 others.", 19, 0, 24),
+        ("Four civilians, including one child, were killed and six others were wounded.", 4, 0, 6),
+        ("Unidentified gunmen shot dead two engineers in Karachi. No one else was injured.", 2, 0, 0),
+        ("A grenade was hurled at a shop, causing no casualties.", 0, 0, 0),
+        ("The Shia cleric was shot and killed outside his home in Dera Ismail Khan.", 1, 0, 0),
+        ("One person died and six were wounded after a mortar shell exploded.", 1, 0, 6),
+        ("Two suicide bombers blew themselves up at the gate, killing seven soldiers.", 7, 2, 0),
+        ("Police said twenty-one people were wounded at 1615 in the blast.", 0, 0, 21),
+    ],
+)
+def test_counts_in_several_styles(text: str, killed: int, killed_perpetrators: int, wounded: int) -> None:
+    values = _values(text)
+    assert (values["killed"], values["killed_perpetrators"], values["wounded"]) == (
+        killed,
+        killed_perpetrators,
+        wounded,
+    )
+
+
+def test_security_forces_among_the_victims() -> None:
+    found = extract_casualties("Three FC personnel and a civilian were killed when militants ambushed the convoy.")
+    assert found["killed"].value == 4
+    assert found["killed_security"].value == 3
+    assert "killed_security" not in extract_casualties("Four shoppers were killed in the blast.")
+
+
+def test_vague_counts_give_no_number() -> None:
+    found = extract_casualties("Dozens were injured when the bomb went off.")
+    assert found["wounded"].value is None
+    assert found["wounded"].confidence < 0.5
+    assert found["killed"].value == 0
+
+
+def test_evidence_spans_point_into_the_text() -> None:
+    text = "On Friday evening a bomb exploded, killing 25 people and injuring fifteen."
+    found = extract_casualties(text)
+    for name in ("killed", "wounded"):
+        evidence = found[name].evidence
+        assert evidence is not None
+        assert text[evidence.start : evidence.end] == evidence.text
+    assert found["killed"].evidence is not None
+    assert "25" in found["killed"].evidence.text
+
+
+def test_silence_is_zero_with_low_confidence() -> None:
+    found = extract_casualties("Militants blew up a girls' school in Swat at night.")
+    assert (found["killed"].value, found["killed"].confidence, found["killed"].evidence) == (0, 0.4, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("The gun battle lasted at least three hours before the attackers were killed.", 3.0),
+        ("Commandos ended the 10-hour siege of the airbase.", 10.0),
+        ("Security forces fought the militants for two days.", 48.0),
+    ],
+)
+def test_duration(text: str, hours: float) -> None:
+    assert extract_casualties(text)["duration_hours"].value == hours
+
+
+def test_number_words() -> None:
+    assert [parse_number(word) for word in ("twenty five", "ninety-nine", "half a dozen", "one hundred")] == [
+        25,
+        99,
+        6,
+        100,
+    ]
+    assert parse_number("several") is None

@@ -1,0 +1,70 @@
+"""Dates: explicit styles, relative dates against the publication date, never after publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nigehban.extract.dates import extract_date
+
+MONDAY = dt.date(2013, 5, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("01/11/1998: Twenty-five worshippers were shot dead in Lahore.", None, dt.date(1998, 1, 11)),
+        ("4/9/2008: A minibus was torched in Karachi.", None, dt.date(2008, 4, 9)),
+        ("QUETTA, January 11, 1998 (AFP) - A bomb ripped through a bus.", None, dt.date(1998, 1, 11)),
+        ("The attack took place on 11 Jan 1998 near Chaman.", None, dt.date(1998, 1, 11)),
+        ("Police said the 3rd of March, 2009 ambush was planned.", None, dt.date(2009, 3, 3)),
+        ("Blast in Peshawar | 2012-10-05 | Staff report", None, dt.date(2012, 10, 5)),
+        ("FIR lodged on 25/12/2011 at Saddar police station after the firing.", None, dt.date(2011, 12, 25)),
+        # a day and month without a year take the publication's year, or the year before
+        ("Militants attacked the post on Dec. 30, police said.", dt.date(2013, 1, 2), dt.date(2012, 12, 30)),
+        ("Militants attacked the post on May 3, police said.", MONDAY, dt.date(2013, 5, 3)),
+        # relative to publication
+        ("Two soldiers were martyred late last night in Miranshah.", MONDAY, dt.date(2013, 5, 5)),
+        ("Gunmen killed a shopkeeper yesterday evening in Orangi Town.", MONDAY, dt.date(2013, 5, 5)),
+        ("A bomb exploded in Bannu bazaar this morning.", MONDAY, dt.date(2013, 5, 6)),
+        ("The blast on Friday evening killed four people.", MONDAY, dt.date(2013, 5, 3)),
+        ("Levies personnel were ambushed on Monday in Turbat.", MONDAY, dt.date(2013, 5, 6)),
+        ("Sunday's attack on a polling station left two dead.", MONDAY, dt.date(2013, 5, 5)),
+        ("Three days ago militants blew up a school in Swat.", MONDAY, dt.date(2013, 5, 3)),
+    ],
+)
+def test_dates_in_many_styles(text: str, published: dt.date | None, expected: dt.date) -> None:
+    found = extract_date(text, published=published)
+    assert found is not None
+    assert found.value == expected
+    assert found.evidence is not None
+    assert text[found.evidence.start : found.evidence.end] == found.evidence.text
+
+
+def test_a_date_after_publication_is_never_taken() -> None:
+    found = extract_date("The trial is set for March 5, 2014; the 2 March 2013 blast killed 9.", published=MONDAY)
+    assert found is not None
+    assert found.value == dt.date(2013, 3, 2)
+
+
+def test_a_weekday_without_publication_date_stays_unknown() -> None:
+    found = extract_date("On Friday evening militants attacked a checkpost.", published=None)
+    assert found is not None
+    assert found.value is None
+    assert found.confidence <= 0.1
+    assert found.evidence is not None
+    assert found.evidence.text == "On Friday evening"
+
+
+def test_nothing_to_go_on() -> None:
+    assert extract_date("Militants attacked a checkpost.", published=None) is None
+    fallback = extract_date("Militants attacked a checkpost.", published=MONDAY)
+    assert fallback is not None
+    assert (fallback.value, fallback.confidence, fallback.evidence) == (MONDAY, 0.3, None)
+
+
+def test_may_the_verb_is_not_a_month() -> None:
+    found = extract_date("Officials said the toll may 5 times rise; the blast came on Tuesday.", published=MONDAY)
+    assert found is not None
+    assert found.value == dt.date(2013, 4, 30)

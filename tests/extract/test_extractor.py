@@ -1,0 +1,143 @@
+"""The pipeline: documents in, extractions out; several incidents, recalled attacks, problems, the app method."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from nigehban import Nigehban
+from nigehban.extract.candidate import Document
+from nigehban.extract.extractor import Extractor
+from nigehban.geo.gazetteer import Gazetteer
+from nigehban.geo.resolver import Resolver
+from tests.helpers import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(resolver=Resolver(boundaries=None, gazetteer=Gazetteer.build(boundaries=None)))
+
+
+def test_a_news_report_with_a_recalled_attack(extractor: Extractor) -> None:
+    text = (
+        "KARACHI: Weeks after the Peshawar Police Lines attack, TTP militants stormed the Karachi Police Office "
+        "on Friday evening. Four security personnel and three attackers were killed and 18 people were injured; "
+        "the siege lasted at least three hours."
+    )
+    extraction = extractor.extract(Document(id="n1", text=text, published=dt.date(2023, 2, 18)))
+    assert extraction.is_attack
+    assert len(extraction.incidents) == 1
+    incident = extraction.incidents[0]
+    assert incident.value("date") == dt.date(2023, 2, 17)
+    assert incident.value("province") == "Sindh"
+    assert (incident.value("killed"), incident.value("killed_perpetrators"), incident.value("wounded")) == (4, 3, 18)
+    assert incident.value("killed_security") == 4
+    assert incident.value("duration_hours") == 3.0
+    (mention,) = extraction.mentions
+    assert mention.value("province") == "Khyber Pakhtunkhwa"
+    for field in incident.fields.values():
+        if field.evidence is not None:
+            assert text[field.evidence.start : field.evidence.end] == field.evidence.text
+    line = extraction.as_eval_dict()
+    assert line["id"] == "n1"
+    assert line["incidents"][0]["date"] == "2023-02-17"
+
+
+def test_a_round_up_gives_several_incidents(extractor: Extractor) -> None:
+    text = (
+        "Two soldiers were martyred when militants attacked a checkpost in Bannu on Monday. "
+        "In a separate incident, a remote-controlled bomb killed a Levies official in Quetta."
+    )
+    extraction = extractor.extract(Document(id="r1", text=text, published=dt.date(2013, 5, 7)))
+    assert [c.value("province") for c in extraction.incidents] == ["Khyber Pakhtunkhwa", "Balochistan"]
+    assert [c.value("killed") for c in extraction.incidents] == [2, 1]
+    # the second incident has no date of its own: the round-up's day, with less confidence
+    first, second = extraction.incidents
+    assert second.value("date") == first.value("date") == dt.date(2013, 5, 6)
+    assert second.fields["date"].confidence < first.fields["date"].confidence
+    assert first.confidence > second.confidence
+
+
+def test_empty_and_unrelated_documents(extractor: Extractor) -> None:
+    empty = extractor.extract(Document(id="e", text=""))
+    assert (empty.is_attack, empty.incidents, empty.as_eval_dict()) == (False, [], {"id": "e", "incidents": []})
+    many = list(extractor.extract_many([Document(id=str(n), text="Blast in Quetta.") for n in range(300)]))
+    assert [e.document_id for e in many] == [str(n) for n in range(300)]
+
+
+def test_app_extract_writes_a_line_per_document(app: Nigehban, tmp_path: Path) -> None:
+    app.import_boundaries(FIXTURES / "geo" / "districts_synthetic.geojson", level="district")
+    source = tmp_path / "reports.jsonl"
+    rows = [
+        {
+            "id": "a",
+            "text": "Gunmen shot dead two policemen in Synthetic East, Pakistan, on Monday.",
+            "published": "2014-03-04",
+        },
+        {"id": "b", "text": ""},
+    ]
+    source.write_text("\n".join(json.dumps(row) for row in rows) + "\n{broken\n", encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    report = app.extract(
+        [source], output=tmp_path / "out.jsonl", progress=lambda done, total: seen.append((done, total))
+    )
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b", "reports.jsonl:3"]
+    first = lines[0]["incidents"][0]
+    assert (first["district_pcode"], first["date"], first["killed"]) == ("PK902", "2014-03-03", 2)
+    assert lines[1]["incidents"] == []
+    assert lines[2]["incidents"] == []
+    assert report.documents == 3
+    assert len(report.problems) == 2
+    assert seen[-1] == (3, 3)
+
+
+@pytest.fixture(scope="module")
+def real_extractor() -> Extractor:
+    from nigehban.geo.boundaryset import BoundarySet
+    from tests.helpers import shared_data
+
+    boundaries = BoundarySet.from_files(district=shared_data("geo") / "pak_adm2_districts.geojson")
+    return Extractor(resolver=Resolver(boundaries=boundaries, gazetteer=Gazetteer.build(boundaries=boundaries)))
+
+
+@pytest.mark.data
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # news headline
+        ("Blast kills 5 in Quetta's Hazarganji market", "2014-04-12", ("2014-04-12", "Quetta", 5, 0)),
+        ("Militants ambush FC convoy in Kech; 4 soldiers martyred", "2018-07-10", ("2018-07-10", "Kech", 4, 0)),
+        # agency note with a dateline
+        (
+            "PESHAWAR: At least 12 people were killed and 30 others injured when a suicide bomber struck a mosque "
+            "in Hayatabad on Friday, police said.",
+            "2016-09-17",
+            ("2016-09-16", "Peshawar", 12, 1),
+        ),
+        # another dataset's event note
+        (
+            "On 5 March 2015, militants attacked a police checkpoint in Bannu district (KP). "
+            "3 police officers were killed. Fatalities: 3.",
+            None,
+            ("2015-03-05", "Bannu", 3, 0),
+        ),
+        (
+            "Two Policemen were shot dead by unidentified assailants in Quetta, the provincial capital of "
+            "Balochistan, on January 5, reports Dawn.",
+            "2015-01-06",
+            ("2015-01-05", "Quetta", 2, 0),
+        ),
+    ],
+)
+def test_news_styles_with_real_boundaries(
+    real_extractor: Extractor, text: str, published: str | None, expected: tuple[str, str, int, int]
+) -> None:
+    day = dt.date.fromisoformat(published) if published else None
+    extraction = real_extractor.extract(Document(id="x", text=text, published=day))
+    assert extraction.is_attack
+    line = extraction.as_eval_dict()["incidents"][0]
+    assert (line["date"], line["district"], line["killed"], line["killed_perpetrators"]) == expected

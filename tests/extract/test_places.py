@@ -1,0 +1,104 @@
+"""Places: mentions in several styles resolved through the geography layer, with and without boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from nigehban.extract.places import PlaceExtractor
+from nigehban.geo.boundaryset import BoundarySet
+from nigehban.geo.gazetteer import Gazetteer
+from nigehban.geo.resolver import Resolver
+from tests.helpers import FIXTURES, shared_data
+
+
+@pytest.fixture(scope="module")
+def real() -> PlaceExtractor:
+    """The real district boundaries (as the evaluation's store holds them)."""
+    boundaries = BoundarySet.from_files(district=shared_data("geo") / "pak_adm2_districts.geojson")
+    return PlaceExtractor(resolver=Resolver(boundaries=boundaries, gazetteer=Gazetteer.build(boundaries=boundaries)))
+
+
+@pytest.fixture(scope="module")
+def fresh() -> PlaceExtractor:
+    """No boundaries at all (a fresh install): provinces and towns only."""
+    return PlaceExtractor(resolver=Resolver(boundaries=None, gazetteer=Gazetteer.build(boundaries=None)))
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> PlaceExtractor:
+    """The SYNTHETIC district fixture (tests/fixtures/geo/districts_synthetic.geojson)."""
+    boundaries = BoundarySet.from_files(district=FIXTURES / "geo" / "districts_synthetic.geojson")
+    return PlaceExtractor(resolver=Resolver(boundaries=boundaries, gazetteer=Gazetteer.build(boundaries=boundaries)))
+
+
+@pytest.mark.data
+@pytest.mark.parametrize(
+    ("text", "province", "district"),
+    [
+        # GTD / agency style address chains
+        ("Twenty-five worshippers were shot dead at a graveyard in Lahore, Pakistan.", "Punjab", "Lahore"),
+        (
+            "On Tuesday, in Bannu, North-West Frontier, Pakistan, assailants detonated an IED.",
+            "Khyber Pakhtunkhwa",
+            "Bannu",
+        ),
+        (
+            "Militants fired on a checkpost in the Inayat Kali area of Bajaur, FATA, Pakistan.",
+            "Khyber Pakhtunkhwa",
+            "Bajaur",
+        ),
+        # news prose
+        (
+            "Gunmen on a motorbike shot dead a shopkeeper in Peshawar's Hayatabad area on Friday.",
+            "Khyber Pakhtunkhwa",
+            "Peshawar",
+        ),
+        ("Four people were injured in a grenade attack in the Kurram Agency of FATA.", "Khyber Pakhtunkhwa", "Kurram"),
+        # datelines and headlines
+        ("QUETTA: A remote-controlled bomb hit a Levies vehicle near the city, killing two.", "Balochistan", "Quetta"),
+        ("Blast near Mardan police lines leaves three dead", "Khyber Pakhtunkhwa", "Mardan"),
+        (
+            "Militants attacked a convoy in Pakistan's restive South Waziristan region.",
+            "Khyber Pakhtunkhwa",
+            "South Waziristan",
+        ),
+    ],
+)
+def test_real_places_in_several_styles(real: PlaceExtractor, text: str, province: str, district: str) -> None:
+    found = real.extract(text)
+    assert found["province"].value == province
+    assert found["district"].value == district
+    assert found["district_pcode"].value.startswith("PK")
+    evidence = found["district"].evidence
+    assert evidence is not None
+    assert text[evidence.start : evidence.end] == evidence.text
+
+
+@pytest.mark.data
+def test_karachi_towns_and_distances(real: PlaceExtractor) -> None:
+    found = real.extract("Two policemen were shot dead in Karachi's Orangi Town late last night.")
+    assert found["province"].value == "Sindh"
+    assert found["district"].value is not None
+    assert "Karachi" in found["district"].value
+    # "40 km from Quetta": the attack was not in Quetta; the place named next is taken
+    skipped = real.extract("A bomb exploded on a railway track 40 km from Quetta near Mach.")
+    assert skipped.get("place") is None or skipped["place"].value != "Quetta"
+
+
+def test_without_boundaries_province_and_town(fresh: PlaceExtractor) -> None:
+    found = fresh.extract("A bomb exploded outside a mosque in Quetta, Pakistan, on Friday.")
+    assert (found["province"].value, found["place"].value) == ("Balochistan", "Quetta")
+    assert "district_pcode" not in found
+    assert found["latitude"].value == pytest.approx(30.19, abs=0.1)
+
+
+def test_province_only_and_nothing(fresh: PlaceExtractor) -> None:
+    found = fresh.extract("Militants blew up two electricity pylons in Pakistan's Bolochistan province.")
+    assert found["province"].value == "Balochistan"
+    assert "place" not in found
+    assert fresh.extract("Militants attacked a post.") == {}
+
+
+def test_synthetic_boundaries(synthetic: PlaceExtractor) -> None:
+    found = synthetic.extract("Gunmen attacked a police station in Synthetic East, Pakistan.")
+    assert (found["district_pcode"].value, found["district"].value) == ("PK902", "Synthetic East")
