@@ -573,13 +573,18 @@ class Nigehban:
         self, *, unit: ForecastUnit = "district", freq: Freq = "month", resolution: int = 7, end: str | None = None
     ) -> Panel:
         """The unit x period panel of the store's incidents (see :func:`nigehban.forecast.live.store_panel`)."""
+        from nigehban.analysis.events import load_events
+
+        return self._forecast_panel(load_events(self.ready()), unit=unit, freq=freq, resolution=resolution, end=end)
+
+    def _forecast_panel(
+        self, events: DataFrame, *, unit: ForecastUnit, freq: Freq, resolution: int, end: str | None
+    ) -> Panel:
         import pandas as pd
 
-        from nigehban.analysis.events import load_events
         from nigehban.forecast.backtest import parse_period
         from nigehban.forecast.live import store_panel
 
-        events = load_events(self.ready())
         districts = [district.pcode for district in self.boundary_set().units("district")] if unit == "district" else []
         last: pd.Period | None = parse_period(end, freq, side="end") if end else None
         return store_panel(
@@ -619,8 +624,9 @@ class Nigehban:
 
         chosen = select_models(models)
         first, last = parse_period(start, freq, side="start"), parse_period(end, freq, side="end")
-        check_range(load_events(self.ready()), freq=freq, start=first, end=last)
-        panel = self.forecast_panel(unit=unit, freq=freq, resolution=resolution, end=end)
+        events = load_events(self.ready())
+        check_range(events, freq=freq, start=first, end=last)
+        panel = self._forecast_panel(events, unit=unit, freq=freq, resolution=resolution, end=end)
         return run_backtest(panel, chosen, start=first, end=last, horizon=horizon, progress=progress)
 
     def forecast_run(
@@ -649,8 +655,9 @@ class Nigehban:
             chosen = [model for model in everything if model.name in {"climatology", "ewma", default}]
         else:
             chosen = select_models(models)
-        panel = self.forecast_panel(unit=unit, freq=freq, resolution=resolution)
-        version = data_version(self.engine, load_events(self.engine), unit=unit)
+        events = load_events(self.ready())
+        panel = self._forecast_panel(events, unit=unit, freq=freq, resolution=resolution, end=None)
+        version = data_version(self.engine, events, unit=unit)
         run = make_forecast_run(panel, chosen, as_of=as_of, horizon=horizon, unit=unit, version=version)
         if not save:
             return run
