@@ -5,7 +5,7 @@ The CLI, the tests (and later the web app) build it the same way::
     >>> from nigehban import Nigehban
     >>> app = Nigehban(database_url="sqlite:///:memory:")
     >>> app.init()
-    '0003'
+    '0004'
     >>> app.summary().incidents
     0
 """
@@ -13,9 +13,9 @@ The CLI, the tests (and later the web app) build it the same way::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Engine
 
@@ -42,7 +42,9 @@ if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy, geography
     from nigehban.analysis.knox import KnoxResult
     from nigehban.analysis.spread import SpreadResult
     from nigehban.analysis.trends import TrendResult
+    from nigehban.extract.candidate import Document, Extraction
     from nigehban.extract.extractor import ExtractReport
+    from nigehban.extract.review import ReviewAddReport, ReviewItem
     from nigehban.forecast.alerts import Alert
     from nigehban.forecast.backtest import BacktestResult
     from nigehban.forecast.live import ForecastRun
@@ -703,17 +705,122 @@ class Nigehban:
         self,
         paths: Sequence[str | Path],
         *,
-        output: str | Path,
+        output: str | Path | None = None,
+        into_review: bool = False,
         progress: ProgressCallback | None = None,
     ) -> ExtractReport:
         """Extract candidate incidents from reports (JSON lines, text, HTML) into ``output`` (JSON lines).
 
         Uses only the resolver (boundaries and gazetteer), never the stored incidents; see
         :mod:`nigehban.extract.extractor`. Documents with problems still get an output line.
+        ``into_review=True`` puts the candidates into the review queue instead
+        (:mod:`nigehban.extract.review`): the report's ``incidents`` and ``mentions`` are what was
+        queued; the ``documents - attacks`` that report no attack are not queued.
         """
         from nigehban.extract.extractor import Extractor, extract_files
 
-        return extract_files(paths, output=output, extractor=Extractor(resolver=self.resolver()), progress=progress)
+        extractor = Extractor(resolver=self.resolver())
+        if into_review:
+            from nigehban.extract.review import queue_files
+
+            return queue_files(
+                paths, engine=self.ready(), extractor=extractor, actor=self.settings.actor, progress=progress
+            )
+        if output is None:
+            raise ValueError("give output= (a JSON lines file) or into_review=True")
+        return extract_files(paths, output=output, extractor=extractor, progress=progress)
+
+    # review queue --------------------------------------------------------------------------------
+
+    def review_add(self, extractions: Iterable[tuple[Document, Extraction]]) -> ReviewAddReport:
+        """Queue the candidates of (document, extraction) pairs; documents reporting no attack are counted only."""
+        from nigehban.extract.review import add_extractions
+
+        with self.ready().begin() as connection:
+            return add_extractions(connection, extractions, actor=self.settings.actor)
+
+    def review_list(self, *, status: str | None = "pending", limit: int | None = 50) -> list[ReviewItem]:
+        """Candidates in the review queue with ``status`` (pending, accepted, rejected; ``None``: all)."""
+        from nigehban.extract.review import list_candidates
+
+        with self.ready().connect() as connection:
+            return list_candidates(connection, status=status, limit=limit)
+
+    def review_show(self, candidate_id: int) -> ReviewItem:
+        """One candidate with its document and each field's evidence, and (while pending) its ranked matches."""
+        from nigehban.extract.review import get_candidate
+
+        with self.ready().connect() as connection:
+            return get_candidate(connection, candidate_id)
+
+    def review_edit(self, candidate_id: int, changes: Mapping[str, Any], *, note: str | None = None) -> ReviewItem:
+        """Correct fields of a pending candidate (checked against the record's vocabularies; logged)."""
+        from nigehban.extract.review import edit_candidate
+
+        with self.ready().begin() as connection:
+            return edit_candidate(connection, candidate_id, changes, actor=self.settings.actor, note=note)
+
+    def review_accept(
+        self,
+        candidate_id: int,
+        *,
+        changes: Mapping[str, Any] | None = None,
+        incident_id: int | None = None,
+        match: Literal["best"] | None = None,
+        note: str | None = None,
+    ) -> ReviewItem:
+        """Accept a candidate: a new incident, or a report of stored incident ``incident_id`` (or the best match).
+
+        The document becomes a source record (dataset ``reports``); joining a stored incident is a
+        recorded merge that fills only its empty fields (undo with :meth:`undo_merge`).
+        """
+        from nigehban.extract.review import accept_candidate
+
+        with self.ready().begin() as connection:
+            return accept_candidate(
+                connection,
+                candidate_id,
+                actor=self.settings.actor,
+                resolver=self.resolver(),
+                changes=changes,
+                incident_id=incident_id,
+                match=match,
+                note=note,
+            )
+
+    def review_reject(self, candidate_id: int, *, note: str | None = None) -> ReviewItem:
+        """Reject a pending candidate (kept in the queue, with the note; logged)."""
+        from nigehban.extract.review import reject_candidate
+
+        with self.ready().begin() as connection:
+            return reject_candidate(connection, candidate_id, actor=self.settings.actor, note=note)
+
+    def extract_partitioned(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        output: str | Path,
+        workers: int = 2,
+        scheduler: str | None = None,
+        partition_size: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ExtractReport:
+        """:meth:`extract` partitioned over Dask workers: the same output, for batches of millions.
+
+        A LocalCluster of ``workers`` processes, or the Dask scheduler at ``scheduler``; needs
+        ``nigehban[distributed]``. See :mod:`nigehban.extract.batch`.
+        """
+        from nigehban.extract.batch import PARTITION_SIZE, extract_partitioned
+
+        return extract_partitioned(
+            paths,
+            output=output,
+            resolver=self.resolver(),
+            scheduler=scheduler,
+            workers=workers,
+            partition_size=partition_size or PARTITION_SIZE,
+            progress=progress,
+        )
 
     # demo ----------------------------------------------------------------------------------------
 

@@ -58,8 +58,8 @@ def test_missing_input_and_review_queue(run_cli: RunCli, tmp_path: Path) -> None
     missing = run_cli("--db", database, "extract", str(tmp_path / "nope.jsonl"), "--output", str(tmp_path / "o.jsonl"))
     assert missing.exit_code == 1
     assert "nope.jsonl: no such file or directory" in missing.stderr
-    review = run_cli("--db", database, "extract", str(tmp_path), "--into-review")
-    assert review.exit_code == 2
-    assert "the review queue is not built yet" in review.stderr
+    review = run_cli("--db", database, "extract", str(tmp_path / "nope.jsonl"), "--into-review")
+    assert review.exit_code == 1  # the queue is tested in tests/cli/test_review_cli.py
+    assert "nope.jsonl: no such file or directory" in review.stderr
     no_output = run_cli("--db", database, "extract", str(tmp_path))
     assert no_output.exit_code == 2

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from nigehban import __version__
-from nigehban.cli import analyze, dedupe, export, extract, forecast, geo, imports, incidents, store
+from nigehban.cli import analyze, dedupe, export, extract, forecast, geo, imports, incidents, review, store
 from nigehban.cli.common import err_console
 from nigehban.errors import NigehbanError
 
@@ -56,6 +56,7 @@ geo.register(app)
 forecast.register(app)
 analyze.register(app)
 extract.register(app)
+review.register(app)
 
 
 def main() -> None:

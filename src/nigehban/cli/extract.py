@@ -25,8 +25,18 @@ def extract(
         Path | None, typer.Option("--output", "-o", help="Where to write one JSON line per document.")
     ] = None,
     into_review: Annotated[
-        bool, typer.Option("--into-review", help="Put the candidates into the review queue (not built yet).")
+        bool, typer.Option("--into-review", help="Put the candidates into the review queue instead of a file.")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Partition the batch over a local Dask cluster of N processes (large batches)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Partition the batch over the Dask scheduler at ADDRESS.")
+    ] = None,
+    partition_size: Annotated[
+        int | None, typer.Option("--partition-size", help="Documents per partition with --workers/--scheduler.")
+    ] = None,
 ) -> None:
     """Extract candidate incidents from reports: one JSON line per document, problems on stderr.
 
@@ -34,15 +44,38 @@ def extract(
     1 when INPUT cannot be used (a missing file).
     """
     console = err_console()
-    if into_review:
-        console.print("the review queue is not built yet: use --output")
+    if into_review and (workers is not None or scheduler is not None):
+        console.print(
+            "[bold red]error:[/] --workers/--scheduler write a file: use them with --output, not --into-review"
+        )
         raise typer.Exit(2)
+    if into_review:
+        with progress_bar("extracting", unit_bytes=False) as progress:
+            queued = get_app(ctx).extract(inputs, into_review=True, progress=progress)
+        for problem in queued.problems:
+            console.print(f"problem: {problem}")
+        console.print(
+            f"{queued.documents:,} documents, {queued.attacks:,} attack reports: {queued.incidents:,} incidents and "
+            f"{queued.mentions:,} earlier attacks queued for review; {queued.documents - queued.attacks:,} "
+            f"documents report no attack (not queued), {len(queued.problems):,} with problems"
+        )
+        return
     if output is None:
         console.print("[bold red]error:[/] --output is required")
         raise typer.Exit(2)
     app = get_app(ctx)
     with progress_bar("extracting", unit_bytes=False) as progress:
-        report = app.extract(inputs, output=output, progress=progress)
+        if workers is not None or scheduler is not None:
+            report = app.extract_partitioned(
+                inputs,
+                output=output,
+                workers=workers or 2,
+                scheduler=scheduler,
+                partition_size=partition_size,
+                progress=progress,
+            )
+        else:
+            report = app.extract(inputs, output=output, progress=progress)
     for problem in report.problems:
         console.print(f"problem: {problem}")
     console.print(

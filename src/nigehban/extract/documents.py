@@ -57,6 +57,7 @@ __all__ = [
     "html_to_text",
     "input_files",
     "read_documents",
+    "read_jsonl_range",
 ]
 
 MAX_CHARS = 200_000
@@ -163,9 +164,28 @@ def _published(value: object, where: str, problems: list[str]) -> dt.date | None
         return None
 
 
-def _read_jsonl(path: Path) -> Iterator[LoadedDocument]:
+def read_jsonl_range(
+    path: Path, *, start: int = 0, end: int | None = None, first_line: int = 1
+) -> Iterator[LoadedDocument]:
+    """The documents of the JSON lines file ``path`` whose lines begin in bytes ``[start, end)``.
+
+    ``start`` must be the first byte of a line and ``first_line`` its line number (1-based), so that
+    ids and problems name the same ``FILE:LINE`` as a reading of the whole file: a partition of a large
+    batch (:mod:`nigehban.extract.batch`) reads exactly what :func:`read_documents` would give for it.
+    """
+    yield from _read_jsonl(path, start=start, end=end, first_line=first_line)
+
+
+def _read_jsonl(path: Path, *, start: int = 0, end: int | None = None, first_line: int = 1) -> Iterator[LoadedDocument]:
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, 1):
+        handle.seek(start)
+        position, number = start, first_line - 1
+        while end is None or position < end:
+            raw = handle.readline()
+            if not raw:
+                break
+            position += len(raw)
+            number += 1
             if not raw.strip():
                 continue
             where = f"{path.name}:{number}"

@@ -36,16 +36,17 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from nigehban.extract.candidate import Candidate, Document, Extraction, FieldValue
 from nigehban.extract.casualties import extract_casualties
 from nigehban.extract.dates import extract_date
-from nigehban.extract.documents import count_documents, input_files, read_documents
+from nigehban.extract.documents import LoadedDocument, count_documents, input_files, read_documents
 from nigehban.extract.places import PlaceExtractor
 from nigehban.extract.segment import segment
 from nigehban.geo.resolver import Resolver
 
-__all__ = ["BATCH_SIZE", "ExtractReport", "Extractor", "extract_files"]
+__all__ = ["BATCH_SIZE", "ExtractReport", "Extractor", "extract_files", "write_extractions"]
 
 BATCH_SIZE = 256
 """Documents classified together in :meth:`Extractor.extract_many` (the classifier is faster in batches)."""
@@ -235,24 +236,43 @@ def extract_files(
     files = input_files(paths)
     total = count_documents(files)
     report = ExtractReport(output=str(output))
-    problems: dict[str, list[str]] = {}
     started = time.perf_counter()
-
-    def documents() -> Iterator[Document]:
-        for loaded in read_documents(files):
-            if loaded.problems:
-                problems[loaded.document.id] = loaded.problems
-            yield loaded.document
-
     with Path(output).open("w", encoding="utf-8") as handle:
-        for extraction in extractor.extract_many(documents(), progress=progress, total=total):
-            extraction.problems.extend(problems.pop(extraction.document_id, []))
-            handle.write(json.dumps(extraction.as_eval_dict(), ensure_ascii=False) + "\n")
-            report.documents += 1
-            report.attacks += extraction.is_attack
-            report.incidents += len(extraction.incidents) if extraction.is_attack else 0
-            report.mentions += len(extraction.mentions)
-            if extraction.problems:
-                report.problems.append("; ".join(extraction.problems))
+        write_extractions(
+            read_documents(files), handle, extractor=extractor, report=report, progress=progress, total=total
+        )
     report.seconds = time.perf_counter() - started
     return report
+
+
+def write_extractions(
+    loaded: Iterable[LoadedDocument],
+    handle: TextIO,
+    *,
+    extractor: Extractor,
+    report: ExtractReport,
+    progress: Callable[[int, int], None] | None = None,
+    total: int = 0,
+) -> None:
+    """Extract ``loaded`` documents, writing one JSON line each to ``handle`` and counting into ``report``.
+
+    The one writer of extraction output: :func:`extract_files` and each partition of
+    :func:`nigehban.extract.batch.extract_partitioned` go through it, so both write the same lines.
+    """
+    problems: dict[str, list[str]] = {}
+
+    def documents() -> Iterator[Document]:
+        for one in loaded:
+            if one.problems:
+                problems[one.document.id] = one.problems
+            yield one.document
+
+    for extraction in extractor.extract_many(documents(), progress=progress, total=total):
+        extraction.problems.extend(problems.pop(extraction.document_id, []))
+        handle.write(json.dumps(extraction.as_eval_dict(), ensure_ascii=False) + "\n")
+        report.documents += 1
+        report.attacks += extraction.is_attack
+        report.incidents += len(extraction.incidents) if extraction.is_attack else 0
+        report.mentions += len(extraction.mentions)
+        if extraction.problems:
+            report.problems.append("; ".join(extraction.problems))

@@ -84,7 +84,10 @@ __all__ = [
     "DedupeReport",
     "MergeInfo",
     "ScoreWeights",
+    "attack_compatibility",
+    "count_similarity",
     "list_merges",
+    "merge_incident",
     "place_key",
     "run_dedupe",
     "undo_merge",
@@ -519,6 +522,9 @@ def _attack_matrix() -> FloatArray:
     return matrix
 
 
+_ATTACK_MATRIX = _attack_matrix()
+
+
 def _haversine(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray) -> FloatArray:
     """Great-circle distance in km (NaN where a coordinate is missing)."""
     phi1, phi2 = np.radians(lat1), np.radians(lat2)
@@ -544,6 +550,33 @@ def _count_similarity(a: FloatArray, b: FloatArray, scale: float) -> FloatArray:
     known = ~(np.isnan(a) | np.isnan(b))
     out: FloatArray = np.where(known, result, np.nan)
     return out
+
+
+_ATTACK_CODES = {code: number for number, code in enumerate(ATTACK_TYPES)}
+
+
+def attack_compatibility(first: str, second: str) -> float:
+    """How well two attack types can describe one attack: 1 equal, 0.6 related or one unknown, 0 never.
+
+    The rule of the pair scoring, for one pair (the review queue's matching uses it too).
+
+    >>> attack_compatibility("bombing", "assassination"), attack_compatibility("kidnapping", "bombing")
+    (0.6, 0.0)
+    """
+    return float(_ATTACK_MATRIX[_ATTACK_CODES[first], _ATTACK_CODES[second]])
+
+
+def count_similarity(first: float | None, second: float | None, *, wounded: bool = False) -> float | None:
+    """Similarity of two tolls in [0, 1] as the pair scoring computes it; ``None`` when either is unknown.
+
+    >>> round(count_similarity(8, 9) or 0, 3), count_similarity(None, 3)
+    (0.9, None)
+    """
+    if first is None or second is None:
+        return None
+    scale = WOUNDED_SCALE if wounded else KILLED_SCALE
+    value = _count_similarity(np.array([float(first)]), np.array([float(second)]), scale)[0]
+    return float(value)
 
 
 @dataclasses.dataclass
@@ -1048,6 +1081,96 @@ def _apply(
         )
     log.flush()
     return merges
+
+
+def merge_incident(
+    connection: Connection,
+    *,
+    kept_incident_id: int,
+    merged_incident_id: int,
+    score: float,
+    components: dict[str, Any],
+    method: str,
+    actor: str,
+    note: str | None = None,
+) -> MergeInfo:
+    """Merge one incident into another as a deduplication run would, for a pair decided elsewhere.
+
+    The review queue uses it when an analyst attaches a report to a stored incident: the survivor
+    fills only its empty fields, the merged incident's source records move to it, the merge is
+    recorded (``method``) with both change-log entries, and :func:`undo_merge` reverses it.
+    """
+    records: dict[int, dict[str, Any]] = {}
+    for row in connection.execute(
+        select(INCIDENTS.c.id, INCIDENTS.c.merged_into_id, *(INCIDENTS.c[field] for field in RECORD_FIELDS)).where(
+            INCIDENTS.c.id.in_([kept_incident_id, merged_incident_id])
+        )
+    ):
+        if row[1] is not None:
+            raise InvalidFieldValue("incident", row[0], f"was merged into incident {row[1]}: merge into that one")
+        records[row[0]] = dict(zip(RECORD_FIELDS, row[2:], strict=True))
+    moved = [
+        int(source_id)
+        for source_id in connection.execute(
+            select(SOURCES.c.id).where(SOURCES.c.incident_id == merged_incident_id).order_by(SOURCES.c.id)
+        ).scalars()
+    ]
+    filled = _fill(records[kept_incident_id], records[merged_incident_id])
+    now = utcnow()
+    merge_id = connection.execute(
+        insert(MERGES)
+        .values(
+            kept_incident_id=kept_incident_id,
+            merged_incident_id=merged_incident_id,
+            score=round(score, 4),
+            components=components,
+            moved_source_ids=moved,
+            filled_fields=jsonable(filled),
+            method=method,
+            actor=actor,
+            created_at=now,
+        )
+        .returning(MERGES.c.id)
+    ).scalar_one()
+    connection.execute(
+        update(INCIDENTS)
+        .where(INCIDENTS.c.id == merged_incident_id)
+        .values(merged_into_id=kept_incident_id, updated_at=now)
+    )
+    connection.execute(
+        update(SOURCES).where(SOURCES.c.incident_id == merged_incident_id).values(incident_id=kept_incident_id)
+    )
+    if filled:
+        connection.execute(
+            update(INCIDENTS)
+            .where(INCIDENTS.c.id == kept_incident_id)
+            .values({**{field: after for field, (_, after) in filled.items()}, "updated_at": now})
+        )
+    text = f"merge {merge_id} (score {score:.2f}, {method})" + (f": {note}" if note else "")
+    log = ChangeLogWriter(connection, actor=actor, merge_id=int(merge_id))
+    log.add(
+        "incident",
+        kept_incident_id,
+        "merge",
+        before={field: before for field, (before, _) in filled.items()},
+        after={
+            **{field: after for field, (_, after) in filled.items()},
+            "merged_incident_id": merged_incident_id,
+            "added_source_ids": moved,
+        },
+        note=text,
+    )
+    log.add(
+        "incident",
+        merged_incident_id,
+        "merge",
+        before={"merged_into_id": None, "source_ids": moved},
+        after={"merged_into_id": kept_incident_id, "source_ids": []},
+        note=text,
+    )
+    log.flush()
+    row = connection.execute(select(MERGES).where(MERGES.c.id == merge_id)).one()
+    return _merge_infos(connection, [row])[0]
 
 
 # listing and undoing --------------------------------------------------------------------------------

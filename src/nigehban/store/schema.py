@@ -13,6 +13,8 @@
   ``boundary_neighbours`` (contiguity), ``places`` (user gazetteer), ``district_indicators``.
 - forecasts: ``forecast_runs`` (one per stored forecast, with the data version it read) and
   ``forecast_values`` (one row per model, unit and period).
+- review: ``review_candidates`` (incidents proposed by extraction from reports, waiting for an
+  analyst's decision; the decision, who made it, and the incident it created or joined).
 - taxonomy: ``attack_types``, ``target_types``, ``weapon_types``, ``groups``, ``group_aliases``.
 
 The Alembic migrations in ``store/migrations`` create exactly these tables; a test compares them.
@@ -61,6 +63,7 @@ __all__ = [
     "MERGES",
     "PLACES",
     "REJECTS",
+    "REVIEW_CANDIDATES",
     "SOURCES",
     "AttackType",
     "Base",
@@ -80,6 +83,7 @@ __all__ = [
     "IncidentRow",
     "MergeRow",
     "PlaceRow",
+    "ReviewCandidateRow",
     "SourceRecord",
     "TargetType",
     "WeaponType",
@@ -404,6 +408,32 @@ class ForecastValueRow(Base):
     fatalities_high: Mapped[float] = mapped_column(Float)
 
 
+class ReviewCandidateRow(Base):
+    """An incident (or a recalled earlier attack) proposed by extraction, with its document, in the review queue."""
+
+    __tablename__ = "review_candidates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(200), index=True)
+    document_text: Mapped[str] = mapped_column(Text)
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(Text)
+    # which of the document's candidates this is (0 = the most confident), so that the document and
+    # position name the source record an accepted candidate becomes
+    position: Mapped[int] = mapped_column(Integer)
+    # "incident" (a new incident the document reports) or "mention" (an earlier attack it recalls)
+    kind: Mapped[str] = mapped_column(String(16))
+    # {"fields": {name: {"value", "confidence", "evidence": {"start", "end", "text"} | null}}, "confidence"}
+    candidate: Mapped[dict[str, Any]] = mapped_column(JSON)
+    confidence: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="pending")
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    merge_id: Mapped[int | None] = mapped_column(ForeignKey("merges.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 # The Core tables, typed, for the bulk paths that bypass the ORM.
 INCIDENTS = cast(Table, IncidentRow.__table__)
 SOURCES = cast(Table, SourceRecord.__table__)
@@ -421,3 +451,4 @@ PLACES = cast(Table, PlaceRow.__table__)
 DISTRICT_INDICATORS = cast(Table, DistrictIndicator.__table__)
 FORECAST_RUNS = cast(Table, ForecastRunRow.__table__)
 FORECAST_VALUES = cast(Table, ForecastValueRow.__table__)
+REVIEW_CANDIDATES = cast(Table, ReviewCandidateRow.__table__)
