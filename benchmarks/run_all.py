@@ -12,7 +12,15 @@ from __future__ import annotations
 import json
 import sys
 
-from benchmarks import bench_dedupe, bench_export, bench_geo_names, bench_geo_pip, bench_import
+from benchmarks import (
+    bench_dedupe,
+    bench_export,
+    bench_geo_names,
+    bench_geo_pip,
+    bench_import,
+    bench_patrol,
+    bench_plan,
+)
 from benchmarks.common import RESULTS
 
 
@@ -38,6 +46,8 @@ def main() -> None:
         bench_export.main([])
         bench_geo_pip.main([])
         bench_geo_names.main([])
+        bench_plan.main([])
+        bench_patrol.main([])
     print(table())
 
 

@@ -5,7 +5,7 @@ The CLI, the tests (and later the web app) build it the same way::
     >>> from nigehban import Nigehban
     >>> app = Nigehban(database_url="sqlite:///:memory:")
     >>> app.init()
-    '0004'
+    '0005'
     >>> app.summary().incidents
     0
 """
@@ -59,6 +59,14 @@ if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy, geography
     from nigehban.geo.resolver import Resolver
     from nigehban.geo.store import BoundaryVersionInfo, CrosswalkEntry
     from nigehban.ingest.dedupe import DedupeConfig, DedupeReport, MergeInfo
+    from nigehban.security.audits import AnswerInput, Audit, AuditComparison
+    from nigehban.security.catalogue import Catalogue
+    from nigehban.security.checklist import AuditChecklist
+    from nigehban.security.facilities import Facility, FacilityImportReport, FacilityInput
+    from nigehban.security.hardening import HardeningPlan
+    from nigehban.security.patrol import Coverage
+    from nigehban.security.risk import FacilityRisk
+    from nigehban.security.threat import ThreatModel
 
 __all__ = ["Nigehban"]
 
@@ -822,13 +830,358 @@ class Nigehban:
             progress=progress,
         )
 
+    # facility protection -------------------------------------------------------------------------
+
+    def checklist(self) -> AuditChecklist:
+        """The audit checklist in use (setting ``checklist``; default the packaged one)."""
+        from nigehban.security.checklist import load_checklist
+
+        return load_checklist(self.settings.checklist)
+
+    def catalogue(self) -> Catalogue:
+        """The countermeasure catalogue in use (setting ``catalogue``; default the packaged one)."""
+        from nigehban.security.catalogue import load_catalogue
+
+        return load_catalogue(self.settings.catalogue, checklist=self.checklist())
+
+    def _save_facilities(
+        self,
+        facilities: Sequence[FacilityInput],
+        *,
+        dataset: str,
+        synthetic: bool = False,
+        path: str | Path | None = None,
+    ) -> FacilityImportReport:
+        from nigehban.security.facilities import save_facilities
+
+        resolver, boundaries = self.resolver(), self.boundary_set()
+        with self.ready().begin() as connection:
+            return save_facilities(
+                connection,
+                facilities,
+                resolver=resolver,
+                boundaries=boundaries,
+                dataset=dataset,
+                actor=self.settings.actor,
+                synthetic=synthetic,
+                path=path,
+            )
+
+    def import_facilities(self, path: str | Path, *, dataset: str = "facilities") -> FacilityImportReport:
+        """Add or update (by code) the facilities of a CSV or GeoJSON file, each placed in its district.
+
+        A file with any bad row, or any facility outside every district, is refused whole, naming
+        every problem (file, row, field). See :mod:`nigehban.security.facilities` for the columns.
+        """
+        from nigehban.security.facilities import read_facilities
+
+        return self._save_facilities(read_facilities(path), dataset=dataset, path=path)
+
+    def add_facility(self, facility: FacilityInput, *, dataset: str = "facilities") -> FacilityImportReport:
+        """Add (or update, by code) one facility."""
+        return self._save_facilities([facility], dataset=dataset)
+
+    def facilities(
+        self,
+        *,
+        district: str | None = None,
+        province: str | None = None,
+        facility_type: str | None = None,
+        dataset: str | None = None,
+    ) -> list[Facility]:
+        """Facilities in the registry, by id (``district``: a pcode or a name)."""
+        from nigehban.security.facilities import facility_type as type_id
+        from nigehban.security.facilities import list_facilities
+
+        with self.ready().connect() as connection:
+            return list_facilities(
+                connection,
+                district=district,
+                province=province,
+                facility_type=type_id(facility_type) if facility_type else None,
+                dataset=dataset,
+            )
+
+    def facility(self, key: int | str) -> Facility:
+        """The facility with this id or code."""
+        from nigehban.security.facilities import get_facility
+
+        with self.ready().connect() as connection:
+            return get_facility(connection, key)
+
+    def update_facility(self, key: int | str, changes: Mapping[str, Any], *, note: str | None = None) -> Facility:
+        """Change fields of a facility (checked; a moved facility is placed again; logged with ``note``)."""
+        from nigehban.security.facilities import update_facility
+
+        resolver, boundaries = self.resolver(), self.boundary_set()
+        with self.ready().begin() as connection:
+            return update_facility(
+                connection,
+                key,
+                changes,
+                resolver=resolver,
+                boundaries=boundaries,
+                actor=self.settings.actor,
+                note=note,
+            )
+
+    def relocate_facilities(self) -> tuple[int, list[str]]:
+        """Place every facility in the current district boundaries again (run after importing boundaries).
+
+        Returns how many moved, and the facilities that could not be placed (they keep their district).
+        """
+        from nigehban.security.facilities import relocate_facilities
+
+        resolver, boundaries = self.resolver(), self.boundary_set()
+        with self.ready().begin() as connection:
+            return relocate_facilities(connection, resolver=resolver, boundaries=boundaries, actor=self.settings.actor)
+
+    def audit_start(
+        self,
+        facility: int | str,
+        *,
+        auditor: str,
+        audit_date: dt.date | None = None,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        notes: str | None = None,
+    ) -> Audit:
+        """Start an audit of a facility (id or code) against the checklist in use."""
+        from nigehban.security.audits import start_audit
+
+        checklist = self.checklist()
+        with self.ready().begin() as connection:
+            return start_audit(
+                connection,
+                facility,
+                checklist=checklist,
+                auditor=auditor,
+                actor=self.settings.actor,
+                audit_date=audit_date,
+                latitude=latitude,
+                longitude=longitude,
+                notes=notes,
+            )
+
+    def audit_answer(
+        self,
+        audit_id: int,
+        answers: Mapping[str, AnswerInput],
+        *,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        notes: str | None = None,
+    ) -> Audit:
+        """Save answers to an audit in progress (all checked first: a bad answer writes none)."""
+        from nigehban.security.audits import answer_audit, get_audit
+        from nigehban.security.facilities import get_facility
+
+        checklist = self.checklist()
+        with self.ready().begin() as connection:
+            facility = get_facility(connection, get_audit(connection, audit_id).facility_id)
+            return answer_audit(
+                connection,
+                audit_id,
+                answers,
+                checklist=checklist,
+                facility=facility,
+                actor=self.settings.actor,
+                latitude=latitude,
+                longitude=longitude,
+                notes=notes,
+            )
+
+    def audit_complete(self, audit_id: int, *, allow_unanswered: bool = False) -> Audit:
+        """Complete an audit (refused while items are unanswered unless ``allow_unanswered``)."""
+        from nigehban.security.audits import complete_audit, get_audit
+        from nigehban.security.facilities import get_facility
+
+        checklist = self.checklist()
+        with self.ready().begin() as connection:
+            facility = get_facility(connection, get_audit(connection, audit_id).facility_id)
+            return complete_audit(
+                connection,
+                audit_id,
+                checklist=checklist,
+                facility=facility,
+                actor=self.settings.actor,
+                allow_unanswered=allow_unanswered,
+            )
+
+    def audit(self, audit_id: int) -> Audit:
+        """One audit."""
+        from nigehban.security.audits import get_audit
+
+        with self.ready().connect() as connection:
+            return get_audit(connection, audit_id)
+
+    def audits(self, *, facility: int | str | None = None, status: str | None = None) -> list[Audit]:
+        """Audits (of one facility), newest first."""
+        from nigehban.security.audits import list_audits
+        from nigehban.security.facilities import get_facility
+
+        with self.ready().connect() as connection:
+            facility_id = get_facility(connection, facility).id if facility is not None else None
+            return list_audits(connection, facility_id=facility_id, status=status)
+
+    def audit_compare(self, audit_id: int) -> AuditComparison:
+        """An audit beside the facility's previous completed audit: changed answers, vulnerability then and now."""
+        from nigehban.security.audits import compare_audits, get_audit
+        from nigehban.security.facilities import get_facility
+
+        checklist = self.checklist()
+        with self.ready().connect() as connection:
+            facility = get_facility(connection, get_audit(connection, audit_id).facility_id)
+            return compare_audits(connection, audit_id, checklist=checklist, facility=facility)
+
+    def threat_model(self, *, as_of: dt.date | None = None) -> ThreatModel:
+        """The threat model over the incidents and the newest district forecast (:mod:`nigehban.security.threat`)."""
+        from nigehban.security.threat import ThreatModel
+
+        return ThreatModel.from_store(self.ready(), as_of=as_of)
+
+    def risk(
+        self,
+        *,
+        facility: int | str | None = None,
+        district: str | None = None,
+        province: str | None = None,
+        facility_type: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> list[FacilityRisk]:
+        """Threat × Vulnerability × Consequence per facility and scenario, highest total first.
+
+        ``as_of`` (default: the newest incident's date) is the end of the threat's history window.
+        """
+        from nigehban.security.audits import latest_completed_audits
+        from nigehban.security.risk import assess_facilities
+
+        facilities = (
+            [self.facility(facility)]
+            if facility is not None
+            else self.facilities(district=district, province=province, facility_type=facility_type)
+        )
+        with self.ready().connect() as connection:
+            audits = latest_completed_audits(connection)
+        return assess_facilities(
+            facilities, audits=audits, checklist=self.checklist(), threat=self.threat_model(as_of=as_of)
+        )
+
+    def hardening_plan(
+        self,
+        *,
+        budget_pkr: int,
+        district: str | None = None,
+        province: str | None = None,
+        facility_type: str | None = None,
+        include_unaudited: bool = False,
+        curve_step_pkr: int | None = None,
+        curve_max_pkr: int | None = None,
+        as_of: dt.date | None = None,
+        mip_rel_gap: float = 1e-4,
+        time_limit: float | None = None,
+    ) -> HardeningPlan:
+        """The countermeasures to buy within ``budget_pkr`` that remove the most total risk (exact MILP, HiGHS).
+
+        Facilities are those :meth:`risk` assesses (filters alike); facilities never audited are left
+        out (and named) unless ``include_unaudited``. With ``curve_step_pkr`` the plan carries the
+        marginal curve: the risk left at budgets 0, step, 2 × step ... up to ``curve_max_pkr``
+        (default: the budget).
+
+        ``mip_rel_gap``: HiGHS stops when no plan can remove more than ``1 + mip_rel_gap`` times the
+        risk this one removes — 10⁻⁴ (HiGHS's own default) gives the plan for 2,000 facilities in about
+        a second; 0 proves the exact optimum, which takes minutes at that size (seconds for a district).
+
+        Example:
+            >>> from nigehban import Nigehban
+            >>> app = Nigehban(database_url="sqlite:///:memory:")
+            >>> _ = app.init()
+            >>> _ = app.demo_facilities()
+            >>> result = app.hardening_plan(budget_pkr=50_000_000)
+            >>> plan = result.plan
+            >>> plan.status, plan.total_cost <= 50_000_000, plan.risk_after < plan.risk_before
+            ('optimal', True, True)
+        """
+        from nigehban.security.hardening import HardeningPlan, plan_inputs, plan_measures
+        from nigehban.security.plan import marginal_curve, optimise_plan
+
+        risks = self.risk(district=district, province=province, facility_type=facility_type, as_of=as_of)
+        checklist, catalogue = self.checklist(), self.catalogue()
+        facilities, left_out = plan_inputs(
+            risks, checklist=checklist, catalogue=catalogue, include_unaudited=include_unaudited
+        )
+        if not facilities:
+            from nigehban.security.plan import InvalidPlanInput
+
+            raise InvalidPlanInput(
+                "no audited facility matches: audit facilities first (nigehban audit start) or plan with "
+                "--include-unaudited"
+            )
+        measures = plan_measures(catalogue)
+        plan = optimise_plan(
+            facilities, measures, budget_pkr=budget_pkr, mip_rel_gap=mip_rel_gap, time_limit=time_limit
+        )
+        curve = (
+            marginal_curve(
+                facilities,
+                measures,
+                step_pkr=curve_step_pkr,
+                max_budget_pkr=curve_max_pkr or budget_pkr,
+                mip_rel_gap=mip_rel_gap,
+                time_limit=time_limit,
+            )
+            if curve_step_pkr
+            else []
+        )
+        return HardeningPlan(
+            plan=plan,
+            districts={risk.facility.id: risk.facility.district for risk in risks},
+            codes={risk.facility.id: risk.facility.code for risk in risks},
+            left_out=tuple(left_out),
+            curve=tuple(curve),
+            catalogue=str(self.settings.catalogue or "packaged"),
+        )
+
+    def patrol(
+        self,
+        *,
+        units: int,
+        district: str | None = None,
+        province: str | None = None,
+        facility_type: str | None = None,
+        effectiveness: float = 0.7,
+        method: Literal["origami", "origami-lp", "eraser"] = "origami",
+        as_of: dt.date | None = None,
+    ) -> Coverage:
+        """How often each facility should have one of ``units`` patrol or quick-reaction units (Stackelberg game).
+
+        Each facility's total risk is the attacker's prize; a covered facility's is cut by
+        ``effectiveness``. The coverage minimises the best the attacker can expect (ORIGAMI; see
+        :mod:`nigehban.security.patrol`); probabilities sum to ``units`` (at most one unit per facility).
+        Draw duty rosters from it with :func:`nigehban.security.patrol.sample_rosters`.
+        """
+        from nigehban.security.hardening import patrol_targets
+        from nigehban.security.patrol import solve_coverage
+
+        risks = self.risk(district=district, province=province, facility_type=facility_type, as_of=as_of)
+        return solve_coverage(patrol_targets(risks, effectiveness=effectiveness), units=units, method=method)
+
     # demo ----------------------------------------------------------------------------------------
 
     def demo(self, *, seed: int = 2023, start: dt.date | None = None, end: dt.date | None = None) -> list[ImportReport]:
-        """Fill the store with the synthetic demo world (clearly labelled synthetic; see :mod:`nigehban.demo`)."""
+        """Fill the store with the synthetic demo world (clearly labelled synthetic; see :mod:`nigehban.demo`):
+        the incidents, and the synthetic facilities with their audits (:meth:`demo_facilities`)."""
         from nigehban.demo import load_demo
 
-        return load_demo(self, seed=seed, start=start, end=end)
+        reports = load_demo(self, seed=seed, start=start, end=end)
+        self.demo_facilities(seed=seed)
+        return reports
+
+    def demo_facilities(self, *, seed: int = 2023) -> FacilityImportReport:
+        """The synthetic facility set with audits over the demo towns (see :mod:`nigehban.security.demo`)."""
+        from nigehban.security.demo import load_demo_facilities
+
+        return load_demo_facilities(self, seed=seed)
 
 
 def _empty_boundary_set() -> BoundarySet:

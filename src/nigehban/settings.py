@@ -83,6 +83,21 @@ class Settings(BaseSettings):
         ),
     )
 
+    checklist: Path | None = Field(
+        default=None,
+        description=(
+            "The audit checklist (TOML) audits are made with; default the packaged police-facility checklist. "
+            "An audit keeps the id and version of its checklist."
+        ),
+    )
+    catalogue: Path | None = Field(
+        default=None,
+        description=(
+            "The countermeasure catalogue (TOML) hardening plans choose from; default the packaged catalogue "
+            "(`nigehban plan catalogue --write FILE` copies it for editing)."
+        ),
+    )
+
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:

@@ -8,7 +8,20 @@ from typing import Annotated
 import typer
 
 from nigehban import __version__
-from nigehban.cli import analyze, dedupe, export, extract, forecast, geo, imports, incidents, review, store
+from nigehban.cli import (
+    analyze,
+    dedupe,
+    export,
+    extract,
+    facilities,
+    forecast,
+    geo,
+    imports,
+    incidents,
+    plan,
+    review,
+    store,
+)
 from nigehban.cli.common import err_console
 from nigehban.errors import NigehbanError
 
@@ -57,6 +70,8 @@ forecast.register(app)
 analyze.register(app)
 extract.register(app)
 review.register(app)
+facilities.register(app)
+plan.register(app)
 
 
 def main() -> None:

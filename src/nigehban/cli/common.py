@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -23,7 +24,7 @@ from nigehban.app import Nigehban
 from nigehban.ingest.pipeline import ImportReport, ProgressCallback
 from nigehban.settings import Settings
 
-__all__ = ["err_console", "get_app", "out_console", "print_json", "print_report", "progress_bar"]
+__all__ = ["err_console", "get_app", "out_console", "print_json", "print_report", "progress_bar", "write_csv_rows"]
 
 
 def out_console() -> Console:
@@ -58,6 +59,21 @@ def get_app(ctx: typer.Context) -> Nigehban:
 def print_json(value: Any) -> None:
     """Machine-readable output: one JSON document on stdout."""
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def write_csv_rows(rows: list[dict[str, Any]], output: Path | None) -> None:
+    """Rows as CSV (header from the first row) to ``output``, or to stdout when it is None."""
+    import csv
+
+    handle = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    try:
+        if rows:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    finally:
+        if output:
+            handle.close()
 
 
 @contextmanager

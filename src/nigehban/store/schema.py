@@ -15,6 +15,9 @@
   ``forecast_values`` (one row per model, unit and period).
 - review: ``review_candidates`` (incidents proposed by extraction from reports, waiting for an
   analyst's decision; the decision, who made it, and the incident it created or joined).
+- facility protection: ``facilities`` (the registry of police facilities with their district and
+  the factors of their security level) and ``audits`` (security audits against a versioned
+  checklist: answers, notes, evidence, in progress or completed).
 - taxonomy: ``attack_types``, ``target_types``, ``weapon_types``, ``groups``, ``group_aliases``.
 
 The Alembic migrations in ``store/migrations`` create exactly these tables; a test compares them.
@@ -48,6 +51,7 @@ from sqlalchemy.types import TypeDecorator
 from nigehban.record import whole_number
 
 __all__ = [
+    "AUDITS",
     "BATCHES",
     "BOUNDARIES",
     "BOUNDARY_CROSSWALK",
@@ -55,6 +59,7 @@ __all__ = [
     "BOUNDARY_VERSIONS",
     "CHANGE_LOG",
     "DISTRICT_INDICATORS",
+    "FACILITIES",
     "FORECAST_RUNS",
     "FORECAST_VALUES",
     "GROUPS_TABLE",
@@ -66,6 +71,7 @@ __all__ = [
     "REVIEW_CANDIDATES",
     "SOURCES",
     "AttackType",
+    "AuditRow",
     "Base",
     "BoundaryCrosswalkRow",
     "BoundaryNeighbour",
@@ -74,6 +80,7 @@ __all__ = [
     "ChangeLogEntry",
     "Count",
     "DistrictIndicator",
+    "FacilityRow",
     "ForecastRunRow",
     "ForecastValueRow",
     "GroupAlias",
@@ -434,6 +441,60 @@ class ReviewCandidateRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class FacilityRow(Base):
+    """A police facility (station, post, lines, office, court, ...) in the registry."""
+
+    __tablename__ = "facilities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # the owner's own identifier (unique): imports update the facility with the same code
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    facility_type: Mapped[str] = mapped_column(String(40), index=True)
+    place: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    province: Mapped[str | None] = mapped_column(String(64))
+    district: Mapped[str | None] = mapped_column(String(200))
+    district_pcode: Mapped[str | None] = mapped_column(String(40), index=True)
+    staff: Mapped[int | None] = mapped_column(Integer)
+    daily_visitors: Mapped[int | None] = mapped_column(Integer)
+    area_m2: Mapped[float | None] = mapped_column(Float)
+    # ISC facility security level factors, 1 (very low) to 4 (very high)
+    mission_criticality: Mapped[int] = mapped_column(Integer)
+    symbolism: Mapped[int] = mapped_column(Integer)
+    tenant_threat: Mapped[int | None] = mapped_column(Integer)
+    # an agency's own determination of the security level (1-5), overriding the factors
+    security_level: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    dataset: Mapped[str] = mapped_column(String(64))
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditRow(Base):
+    """A security audit of one facility against one version of a checklist."""
+
+    __tablename__ = "audits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
+    checklist_id: Mapped[str] = mapped_column(String(80))
+    checklist_version: Mapped[str] = mapped_column(String(40))
+    auditor: Mapped[str] = mapped_column(String(120))
+    # "in_progress" or "completed"
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    audit_date: Mapped[dt.date] = mapped_column(Date)
+    # {item id: {"answer": level | "na", "note", "evidence": [{"file", "sha256", "bytes"}], "at"}}
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    notes: Mapped[str | None] = mapped_column(Text)
+    # where the auditor stood (GPS), if recorded
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 # The Core tables, typed, for the bulk paths that bypass the ORM.
 INCIDENTS = cast(Table, IncidentRow.__table__)
 SOURCES = cast(Table, SourceRecord.__table__)
@@ -452,3 +513,5 @@ DISTRICT_INDICATORS = cast(Table, DistrictIndicator.__table__)
 FORECAST_RUNS = cast(Table, ForecastRunRow.__table__)
 FORECAST_VALUES = cast(Table, ForecastValueRow.__table__)
 REVIEW_CANDIDATES = cast(Table, ReviewCandidateRow.__table__)
+FACILITIES = cast(Table, FacilityRow.__table__)
+AUDITS = cast(Table, AuditRow.__table__)
