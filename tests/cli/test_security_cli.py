@@ -71,7 +71,8 @@ def test_audit_risk_plan_and_patrol(run_cli: RunCli, store: str) -> None:
     assert rows[0].startswith("facility_code,district,facility_id,facility,measure_id,measure,cost_pkr")
     assert len(rows) == len(document["chosen"]) + 1
     risk_rows = run_cli("--db", store, "risk", "--format", "csv").stdout.splitlines()
-    assert risk_rows[0].startswith("id,code,name,type,district") and len(risk_rows) == 4
+    assert risk_rows[0].startswith("id,code,name,type,district")
+    assert len(risk_rows) == 4
 
     patrol = run_cli("--db", store, "patrol", "--units", "2", "--format", "json")
     assert patrol.exit_code == 0, patrol
