@@ -119,3 +119,15 @@ def test_a_checklist_with_a_wrong_weight_is_refused_by_name(
     assert result.exit_code == 1
     assert str(broken) in result.stderr
     assert "armed_assault" in result.stderr
+
+
+def test_the_catalogue_shows_effects_and_copies_for_editing(run_cli: RunCli, store: str, tmp_path: Path) -> None:
+    measures = json.loads(run_cli("--db", store, "plan", "catalogue", "--format", "json").stdout)
+    assert len(measures) >= 30
+    search = next(measure for measure in measures if measure["id"] == "search_everyone_protocol")
+    assert search["effect"]["suicide_bomber"] > search["effect"]["vbied"] >= 0
+    copy = tmp_path / "my-catalogue.toml"
+    assert run_cli("--db", store, "plan", "catalogue", "--write", str(copy)).exit_code == 0
+    assert "search_everyone_protocol" in copy.read_text(encoding="utf-8")
+    again = run_cli("--db", store, "plan", "catalogue", "--write", str(copy))
+    assert again.exit_code == 1

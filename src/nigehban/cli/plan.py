@@ -151,16 +151,23 @@ def catalogue(
     ctx: typer.Context,
     write: Annotated[Path | None, typer.Option("--write", help="Copy the packaged catalogue here for editing.")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")] = False,
+    type: Annotated[str, typer.Option("--type", help="Facility type the effects are shown for.")] = "police_station",
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
-    """The countermeasure catalogue in use (cost, checklist items raised), or a copy to edit."""
-    from nigehban.security.catalogue import write_default_catalogue
+    """The countermeasure catalogue in use: cost, items raised, and the most each can lower V per scenario."""
+    from nigehban.security.catalogue import measure_effect, write_default_catalogue
+    from nigehban.security.facilities import facility_type
+    from nigehban.security.vocabulary import SCENARIOS
 
     if write is not None:
         path = write_default_catalogue(write, overwrite=overwrite)
         err_console().print(f"wrote {path}; use it with NIGEHBAN_CATALOGUE={path}")
         return
-    measures = get_app(ctx).catalogue().measures
+    app = get_app(ctx)
+    kind = facility_type(type)
+    checklist = app.checklist()
+    measures = app.catalogue().measures
+    effects = {m.id: measure_effect(m, checklist, facility_type=kind) for m in measures}
     if format == "json":
         print_json(
             [
@@ -170,16 +177,18 @@ def catalogue(
                     "cost_pkr": m.cost_pkr,
                     "raises": dict(m.raises),
                     "applies_to": list(m.applies_to) if m.applies_to else None,
+                    "effect": {"facility_type": kind, **effects[m.id]},
                 }
                 for m in measures
             ]
         )
         return
-    table = Table(title=f"{len(measures)} countermeasures")
-    for column in ("id", "name", "PKR", "raises"):
+    table = Table(title=f"{len(measures)} countermeasures (effect: most V falls, for a {kind.replace('_', ' ')})")
+    for column in ("id", "PKR", "raises", "effect " + "/".join(name[:4] for name in SCENARIOS)):
         table.add_column(column)
     for m in measures:
-        table.add_row(m.id, m.name, f"{m.cost_pkr:,}", ", ".join(f"{k}>={v}" for k, v in m.raises.items()))
+        effect = "/".join(f"{effects[m.id][name]:.2f}" for name in SCENARIOS)
+        table.add_row(m.id, f"{m.cost_pkr:,}", ", ".join(f"{k}>={v}" for k, v in m.raises.items()), effect)
     out_console().print(table)
 
 
