@@ -26,13 +26,12 @@ import datetime as dt
 import math
 import random
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from nigehban.demo import BALOCHISTAN, KP, TOWNS, Town
 from nigehban.security.audits import AnswerInput
 from nigehban.security.checklist import AuditChecklist
 from nigehban.security.facilities import FacilityImportReport, FacilityInput
-from nigehban.security.vocabulary import FACILITY_TYPES
 
 if TYPE_CHECKING:
     from nigehban.app import Nigehban
@@ -200,10 +199,3 @@ def load_demo_facilities(app: Nigehban, *, seed: int = 2023) -> FacilityImportRe
             app.audit_complete(started.id)
     return report
 
-
-def demo_summary(facilities: list[FacilityInput]) -> dict[str, Any]:
-    """How many synthetic facilities of each type."""
-    counts: dict[str, int] = {}
-    for facility in facilities:
-        counts[FACILITY_TYPES[facility.facility_type]] = counts.get(FACILITY_TYPES[facility.facility_type], 0) + 1
-    return counts
