@@ -973,18 +973,15 @@ class Nigehban:
         notes: str | None = None,
     ) -> Audit:
         """Save answers to an audit in progress (all checked first: a bad answer writes none)."""
-        from nigehban.security.audits import answer_audit, get_audit
-        from nigehban.security.facilities import get_facility
+        from nigehban.security.audits import answer_audit
 
         checklist = self.checklist()
         with self.ready().begin() as connection:
-            facility = get_facility(connection, get_audit(connection, audit_id).facility_id)
             return answer_audit(
                 connection,
                 audit_id,
                 answers,
                 checklist=checklist,
-                facility=facility,
                 actor=self.settings.actor,
                 latitude=latitude,
                 longitude=longitude,
@@ -993,17 +990,14 @@ class Nigehban:
 
     def audit_complete(self, audit_id: int, *, allow_unanswered: bool = False) -> Audit:
         """Complete an audit (refused while items are unanswered unless ``allow_unanswered``)."""
-        from nigehban.security.audits import complete_audit, get_audit
-        from nigehban.security.facilities import get_facility
+        from nigehban.security.audits import complete_audit
 
         checklist = self.checklist()
         with self.ready().begin() as connection:
-            facility = get_facility(connection, get_audit(connection, audit_id).facility_id)
             return complete_audit(
                 connection,
                 audit_id,
                 checklist=checklist,
-                facility=facility,
                 actor=self.settings.actor,
                 allow_unanswered=allow_unanswered,
             )
@@ -1026,13 +1020,11 @@ class Nigehban:
 
     def audit_compare(self, audit_id: int) -> AuditComparison:
         """An audit beside the facility's previous completed audit: changed answers, vulnerability then and now."""
-        from nigehban.security.audits import compare_audits, get_audit
-        from nigehban.security.facilities import get_facility
+        from nigehban.security.audits import compare_audits
 
         checklist = self.checklist()
         with self.ready().connect() as connection:
-            facility = get_facility(connection, get_audit(connection, audit_id).facility_id)
-            return compare_audits(connection, audit_id, checklist=checklist, facility=facility)
+            return compare_audits(connection, audit_id, checklist=checklist)
 
     def threat_model(self, *, as_of: dt.date | None = None) -> ThreatModel:
         """The threat model over the incidents and the newest district forecast (:mod:`nigehban.security.threat`)."""

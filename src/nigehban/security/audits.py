@@ -43,7 +43,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from nigehban.errors import NigehbanError
 from nigehban.security.checklist import AuditChecklist, VulnerabilityScore, check_answer, vulnerability
-from nigehban.security.facilities import Facility, get_facility
+from nigehban.security.facilities import get_facility
 from nigehban.store.changelog import ChangeLogWriter
 from nigehban.store.schema import AUDITS, utcnow
 
@@ -254,7 +254,6 @@ def answer_audit(
     answers: Mapping[str, AnswerInput],
     *,
     checklist: AuditChecklist,
-    facility: Facility,
     actor: str,
     latitude: float | None = None,
     longitude: float | None = None,
@@ -267,6 +266,7 @@ def answer_audit(
     audit = get_audit(connection, audit_id)
     if audit.status != IN_PROGRESS:
         raise AuditError(f"audit {audit_id} is {audit.status}; start a new audit to record new answers")
+    facility = get_facility(connection, audit.facility_id)
     _checklist_for(audit, checklist)
     _check_gps(latitude, longitude)
     applicable = {item.id for item in checklist.items_for(facility.facility_type)}
@@ -319,7 +319,6 @@ def complete_audit(
     audit_id: int,
     *,
     checklist: AuditChecklist,
-    facility: Facility,
     actor: str,
     allow_unanswered: bool = False,
 ) -> Audit:
@@ -329,6 +328,7 @@ def complete_audit(
     if audit.status != IN_PROGRESS:
         raise AuditError(f"audit {audit_id} is already {audit.status}")
     _checklist_for(audit, checklist)
+    facility = get_facility(connection, audit.facility_id)
     missing = [item.id for item in checklist.items_for(facility.facility_type) if item.id not in audit.answers]
     if missing and not allow_unanswered:
         shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
@@ -385,11 +385,10 @@ def _score_dict(score: VulnerabilityScore) -> dict[str, Any]:
     return {"value": score.value, "low": score.low, "high": score.high}
 
 
-def compare_audits(
-    connection: Connection, audit_id: int, *, checklist: AuditChecklist, facility: Facility
-) -> AuditComparison:
+def compare_audits(connection: Connection, audit_id: int, *, checklist: AuditChecklist) -> AuditComparison:
     """The audit against the facility's latest completed audit before it (by date, then id)."""
     audit = get_audit(connection, audit_id)
+    facility = get_facility(connection, audit.facility_id)
     earlier = [
         other
         for other in list_audits(connection, facility_id=audit.facility_id, status=COMPLETED)

@@ -198,4 +198,3 @@ def load_demo_facilities(app: Nigehban, *, seed: int = 2023) -> FacilityImportRe
         if audit.completed:
             app.audit_complete(started.id)
     return report
-
