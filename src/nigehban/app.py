@@ -5,15 +5,17 @@ The CLI, the tests (and later the web app) build it the same way::
     >>> from nigehban import Nigehban
     >>> app = Nigehban(database_url="sqlite:///:memory:")
     >>> app.init()
-    '0005'
+    '0006'
     >>> app.summary().incidents
     0
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
@@ -26,10 +28,12 @@ from nigehban.store.queries import (
     BatchInfo,
     Incident,
     IncidentFilter,
+    IncidentPage,
     StoreSummary,
     find_incidents,
     get_incident,
     list_batches,
+    page_incidents,
     store_summary,
     update_incident,
 )
@@ -42,6 +46,7 @@ if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy, geography
     from nigehban.analysis.knox import KnoxResult
     from nigehban.analysis.spread import SpreadResult
     from nigehban.analysis.trends import TrendResult
+    from nigehban.auth.accounts import User
     from nigehban.extract.candidate import Document, Extraction
     from nigehban.extract.extractor import ExtractReport
     from nigehban.extract.review import ReviewAddReport, ReviewItem
@@ -70,6 +75,9 @@ if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy, geography
 
 __all__ = ["Nigehban"]
 
+# who the current request (web) or command (CLI) acts for; unset means settings.actor
+_ACTING_AS: contextvars.ContextVar[str | None] = contextvars.ContextVar("nigehban_acting_as", default=None)
+
 
 class Nigehban:
     """One Nigehban installation: a store and the services that work on it.
@@ -91,6 +99,28 @@ class Nigehban:
 
     def __repr__(self) -> str:
         return f"<Nigehban {self.engine.url.render_as_string(hide_password=True)}>"
+
+    @property
+    def actor(self) -> str:
+        """Who the change log records for changes made now: the signed-in user, else ``settings.actor``."""
+        return _ACTING_AS.get() or self.settings.actor
+
+    @contextlib.contextmanager
+    def acting_as(self, actor: str) -> Iterator[None]:
+        """Record changes made inside the block as made by ``actor`` (the web app's signed-in user).
+
+        The override lives in a context variable, so concurrent requests each keep their own.
+
+        >>> app = Nigehban(database_url="sqlite:///:memory:")
+        >>> with app.acting_as("ayesha"):
+        ...     app.actor
+        'ayesha'
+        """
+        token = _ACTING_AS.set(actor)
+        try:
+            yield
+        finally:
+            _ACTING_AS.reset(token)
 
     # the store -----------------------------------------------------------------------------------
 
@@ -176,7 +206,7 @@ class Nigehban:
             self.ready(),
             mapper,
             path,
-            actor=self.settings.actor,
+            actor=self.actor,
             batch_rows=self.settings.import_batch_rows,
             parallel_read_bytes=self.settings.import_parallel_bytes,
             strict=strict,
@@ -270,6 +300,14 @@ class Nigehban:
         with self.ready().connect() as connection:
             return find_incidents(connection, filter or IncidentFilter(), limit=limit)
 
+    def incident_page(
+        self, filter: IncidentFilter | None = None, *, sort: str = "-date", page: int = 1, per_page: int = 50
+    ) -> IncidentPage:
+        """One page of incidents (from 1) and the number matching in all; ``sort`` is date, killed,
+        wounded or id, with a leading ``-`` for descending."""
+        with self.ready().connect() as connection:
+            return page_incidents(connection, filter or IncidentFilter(), sort=sort, page=page, per_page=per_page)
+
     def incident(self, incident_id: int) -> Incident:
         """One incident with its sources, merges and history (raises :class:`~nigehban.errors.IncidentNotFound`)."""
         with self.ready().connect() as connection:
@@ -278,7 +316,7 @@ class Nigehban:
     def update_incident(self, incident_id: int, changes: Mapping[str, Any], *, note: str | None = None) -> Incident:
         """An analyst's correction of canonical fields, kept in the change log with who, when, before, after."""
         with self.ready().begin() as connection:
-            update_incident(connection, incident_id, dict(changes), actor=self.settings.actor, note=note)
+            update_incident(connection, incident_id, dict(changes), actor=self.actor, note=note)
         return self.incident(incident_id)
 
     def export_incidents(
@@ -323,7 +361,7 @@ class Nigehban:
         return run_dedupe(
             self.ready(),
             config or DedupeConfig(),
-            actor=self.settings.actor,
+            actor=self.actor,
             dry_run=dry_run,
             progress=progress,
         )
@@ -344,7 +382,7 @@ class Nigehban:
         from nigehban.ingest.dedupe import undo_merge
 
         with self.ready().begin() as connection:
-            return undo_merge(connection, merge_id, actor=self.settings.actor)
+            return undo_merge(connection, merge_id, actor=self.actor)
 
     # geography -----------------------------------------------------------------------------------
 
@@ -373,7 +411,7 @@ class Nigehban:
 
         boundaries = read_boundaries(path, level=level, pcode_property=pcode_property, name_property=name_property)
         with self.ready().begin() as connection:
-            version = save_boundary_file(connection, boundaries, actor=self.settings.actor)
+            version = save_boundary_file(connection, boundaries, actor=self.actor)
         self._resolver = None
         return version
 
@@ -447,7 +485,7 @@ class Nigehban:
         """Resolve every stored source record's place again and update incidents (see :mod:`nigehban.geo.backfill`)."""
         from nigehban.geo.backfill import backfill
 
-        return backfill(self.ready(), self.resolver(), actor=self.settings.actor, progress=progress)
+        return backfill(self.ready(), self.resolver(), actor=self.actor, progress=progress)
 
     def import_indicators(self, path: str | Path, *, dataset: str = "census2023") -> IndicatorFile:
         """Import district covariates (census indicators), replacing the ``dataset``'s earlier import.
@@ -671,7 +709,7 @@ class Nigehban:
         run = make_forecast_run(panel, chosen, as_of=as_of, horizon=horizon, unit=unit, version=version)
         if not save:
             return run
-        run_id = save_run(self.engine, run, actor=self.settings.actor)
+        run_id = save_run(self.engine, run, actor=self.actor)
         return self.forecast(run_id)
 
     def forecast_runs(self) -> list[ForecastRun]:
@@ -731,9 +769,7 @@ class Nigehban:
         if into_review:
             from nigehban.extract.review import queue_files
 
-            return queue_files(
-                paths, engine=self.ready(), extractor=extractor, actor=self.settings.actor, progress=progress
-            )
+            return queue_files(paths, engine=self.ready(), extractor=extractor, actor=self.actor, progress=progress)
         if output is None:
             raise ValueError("give output= (a JSON lines file) or into_review=True")
         return extract_files(paths, output=output, extractor=extractor, progress=progress)
@@ -745,7 +781,7 @@ class Nigehban:
         from nigehban.extract.review import add_extractions
 
         with self.ready().begin() as connection:
-            return add_extractions(connection, extractions, actor=self.settings.actor)
+            return add_extractions(connection, extractions, actor=self.actor)
 
     def review_list(self, *, status: str | None = "pending", limit: int | None = 50) -> list[ReviewItem]:
         """Candidates in the review queue with ``status`` (pending, accepted, rejected; ``None``: all)."""
@@ -766,7 +802,7 @@ class Nigehban:
         from nigehban.extract.review import edit_candidate
 
         with self.ready().begin() as connection:
-            return edit_candidate(connection, candidate_id, changes, actor=self.settings.actor, note=note)
+            return edit_candidate(connection, candidate_id, changes, actor=self.actor, note=note)
 
     def review_accept(
         self,
@@ -788,7 +824,7 @@ class Nigehban:
             return accept_candidate(
                 connection,
                 candidate_id,
-                actor=self.settings.actor,
+                actor=self.actor,
                 resolver=self.resolver(),
                 changes=changes,
                 incident_id=incident_id,
@@ -801,7 +837,7 @@ class Nigehban:
         from nigehban.extract.review import reject_candidate
 
         with self.ready().begin() as connection:
-            return reject_candidate(connection, candidate_id, actor=self.settings.actor, note=note)
+            return reject_candidate(connection, candidate_id, actor=self.actor, note=note)
 
     def extract_partitioned(
         self,
@@ -862,7 +898,7 @@ class Nigehban:
                 resolver=resolver,
                 boundaries=boundaries,
                 dataset=dataset,
-                actor=self.settings.actor,
+                actor=self.actor,
                 synthetic=synthetic,
                 path=path,
             )
@@ -921,7 +957,7 @@ class Nigehban:
                 changes,
                 resolver=resolver,
                 boundaries=boundaries,
-                actor=self.settings.actor,
+                actor=self.actor,
                 note=note,
             )
 
@@ -934,7 +970,7 @@ class Nigehban:
 
         resolver, boundaries = self.resolver(), self.boundary_set()
         with self.ready().begin() as connection:
-            return relocate_facilities(connection, resolver=resolver, boundaries=boundaries, actor=self.settings.actor)
+            return relocate_facilities(connection, resolver=resolver, boundaries=boundaries, actor=self.actor)
 
     def audit_start(
         self,
@@ -956,7 +992,7 @@ class Nigehban:
                 facility,
                 checklist=checklist,
                 auditor=auditor,
-                actor=self.settings.actor,
+                actor=self.actor,
                 audit_date=audit_date,
                 latitude=latitude,
                 longitude=longitude,
@@ -982,7 +1018,7 @@ class Nigehban:
                 audit_id,
                 answers,
                 checklist=checklist,
-                actor=self.settings.actor,
+                actor=self.actor,
                 latitude=latitude,
                 longitude=longitude,
                 notes=notes,
@@ -998,7 +1034,7 @@ class Nigehban:
                 connection,
                 audit_id,
                 checklist=checklist,
-                actor=self.settings.actor,
+                actor=self.actor,
                 allow_unanswered=allow_unanswered,
             )
 
@@ -1159,6 +1195,99 @@ class Nigehban:
         return solve_coverage(patrol_targets(risks, effectiveness=effectiveness), units=units, method=method)
 
     # demo ----------------------------------------------------------------------------------------
+
+    # accounts (the web app) -----------------------------------------------------------------------
+
+    def create_user(
+        self,
+        name: str,
+        *,
+        role: str,
+        password: str,
+        full_name: str | None = None,
+        agency: str | None = None,
+    ) -> User:
+        """Create a web account (roles: admin, analyst, auditor, viewer); see :mod:`nigehban.auth`."""
+        from nigehban.auth.accounts import create_user
+
+        with self.ready().begin() as connection:
+            return create_user(
+                connection, name, role=role, password=password, full_name=full_name, agency=agency, actor=self.actor
+            )
+
+    def users(self) -> list[User]:
+        """Every web account."""
+        from nigehban.auth.accounts import list_users
+
+        with self.ready().connect() as connection:
+            return list_users(connection)
+
+    def user(self, name: str) -> User:
+        """One web account; :class:`~nigehban.auth.UserNotFound` if there is none of that name."""
+        from nigehban.auth.accounts import find_user
+
+        with self.ready().connect() as connection:
+            return find_user(connection, name)
+
+    def update_user(
+        self,
+        name: str,
+        *,
+        role: str | None = None,
+        active: bool | None = None,
+        full_name: str | None = None,
+        agency: str | None = None,
+        note: str | None = None,
+    ) -> User:
+        """Change an account's role, agency or name, or disable it (which ends its sessions)."""
+        from nigehban.auth.accounts import update_user
+
+        with self.ready().begin() as connection:
+            return update_user(
+                connection,
+                name,
+                role=role,
+                active=active,
+                full_name=full_name,
+                agency=agency,
+                actor=self.actor,
+                note=note,
+            )
+
+    def set_password(self, name: str, password: str) -> User:
+        """Set an account's password; its sessions end."""
+        from nigehban.auth.accounts import set_password
+
+        with self.ready().begin() as connection:
+            return set_password(connection, name, password, actor=self.actor)
+
+    def enrol_totp(self, name: str) -> tuple[str, str]:
+        """Turn on two-factor sign-in for an account; returns ``(secret, otpauth URI)``, shown once."""
+        from nigehban.auth.accounts import totp_enrol
+
+        with self.ready().begin() as connection:
+            return totp_enrol(connection, name, actor=self.actor)
+
+    def create_api_token(self, name: str, *, label: str) -> str:
+        """A bearer token for scripts acting as user ``name``; only its hash is stored, so keep it."""
+        from nigehban.auth.sessions import create_api_token
+
+        with self.ready().begin() as connection:
+            return create_api_token(connection, name, label=label, actor=self.actor)
+
+    def api_tokens(self, name: str) -> list[dict[str, Any]]:
+        """A user's API tokens (never the tokens themselves)."""
+        from nigehban.auth.sessions import list_api_tokens
+
+        with self.ready().connect() as connection:
+            return list_api_tokens(connection, name)
+
+    def revoke_api_token(self, token_id: int) -> None:
+        """Revoke an API token by id."""
+        from nigehban.auth.sessions import revoke_api_token
+
+        with self.ready().begin() as connection:
+            revoke_api_token(connection, token_id, actor=self.actor)
 
     def demo(self, *, seed: int = 2023, start: dt.date | None = None, end: dt.date | None = None) -> list[ImportReport]:
         """Fill the store with the synthetic demo world (clearly labelled synthetic; see :mod:`nigehban.demo`):

@@ -14,7 +14,7 @@ import getpass
 import os
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["DEFAULT_DATABASE_FILE", "Settings", "default_actor", "normalise_database_url"]
@@ -95,6 +95,14 @@ class Settings(BaseSettings):
         description=(
             "The countermeasure catalogue (TOML) hardening plans choose from; default the packaged catalogue "
             "(`nigehban plan catalogue --write FILE` copies it for editing)."
+        ),
+    )
+
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The key that signs the web app's session cookies. Default: a random key the store makes on first "
+            "use and shares with every worker; set it to rotate the key (every browser then signs in again)."
         ),
     )
 

@@ -20,7 +20,9 @@ from nigehban.cli import (
     incidents,
     plan,
     review,
+    serve,
     store,
+    users,
 )
 from nigehban.cli.common import err_console
 from nigehban.errors import NigehbanError
@@ -72,6 +74,8 @@ extract.register(app)
 review.register(app)
 facilities.register(app)
 plan.register(app)
+users.register(app)
+serve.register(app)
 
 
 def main() -> None:

@@ -18,15 +18,18 @@ from nigehban.store.schema import BATCHES, INCIDENTS, MERGES, SOURCES, utcnow
 from nigehban.taxonomy import ATTACK_TYPES, TARGET_TYPES, canonical_group, canonical_province
 
 __all__ = [
+    "INCIDENT_SORTS",
     "BatchInfo",
     "Incident",
     "IncidentFilter",
+    "IncidentPage",
     "SourceInfo",
     "StoreSummary",
     "filter_conditions",
     "find_incidents",
     "get_incident",
     "list_batches",
+    "page_incidents",
     "sources_of",
     "store_summary",
     "update_incident",
@@ -54,6 +57,8 @@ class IncidentFilter:
     attack_type: str | None = None
     dataset: str | None = None
     suicide: bool | None = None
+    text: str | None = None
+    """Words that must each appear (any case) in the place, the summary or the target's description."""
 
     def __post_init__(self) -> None:
         if self.province is not None:
@@ -96,6 +101,13 @@ def filter_conditions(filter: IncidentFilter) -> list[ColumnElement[bool]]:
     if filter.dataset is not None:
         conditions.append(
             exists().where(and_(SOURCES.c.incident_id == INCIDENTS.c.id, SOURCES.c.dataset == filter.dataset))
+        )
+    for word in (filter.text or "").split():
+        pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            func.lower(INCIDENTS.c.place).like(pattern, escape="\\")
+            | func.lower(INCIDENTS.c.summary).like(pattern, escape="\\")
+            | func.lower(INCIDENTS.c.target_detail).like(pattern, escape="\\")
         )
     return conditions
 
@@ -169,6 +181,51 @@ def find_incidents(connection: Connection, filter: IncidentFilter, *, limit: int
     rows = connection.execute(query).all()
     sources = sources_of(connection, [row.id for row in rows])
     return [Incident(id=row.id, record=_record(row), sources=sources[row.id]) for row in rows]
+
+
+INCIDENT_SORTS = {
+    "date": (INCIDENTS.c.date, INCIDENTS.c.id),
+    "killed": (func.coalesce(INCIDENTS.c.killed, -1), INCIDENTS.c.id),
+    "wounded": (func.coalesce(INCIDENTS.c.wounded, -1), INCIDENTS.c.id),
+    "id": (INCIDENTS.c.id,),
+}
+"""Orders a page of incidents can be sorted by (``-`` in front for descending)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class IncidentPage:
+    """One page of a filtered, sorted list of incidents, and how many match in all."""
+
+    items: list[Incident]
+    total: int
+    page: int
+    per_page: int
+    sort: str
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def page_incidents(
+    connection: Connection, filter: IncidentFilter, *, sort: str = "-date", page: int = 1, per_page: int = 50
+) -> IncidentPage:
+    """Page ``page`` (from 1) of the incidents matching ``filter``, sorted by ``sort`` (see INCIDENT_SORTS)."""
+    key = sort.removeprefix("-")
+    if key not in INCIDENT_SORTS:
+        raise InvalidFieldValue("sort", sort, f"sort by one of {', '.join(INCIDENT_SORTS)} (a leading '-' reverses)")
+    if page < 1 or per_page < 1:
+        raise InvalidFieldValue("page", page, "pages and page sizes start at 1")
+    columns = INCIDENT_SORTS[key]
+    order = [column.desc() for column in columns] if sort.startswith("-") else list(columns)
+    conditions = filter_conditions(filter)
+    total = connection.execute(select(func.count()).select_from(INCIDENTS).where(*conditions)).scalar_one()
+    rows = connection.execute(
+        select(INCIDENTS).where(*conditions).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    sources = sources_of(connection, [row.id for row in rows])
+    items = [Incident(id=row.id, record=_record(row), sources=sources[row.id]) for row in rows]
+    return IncidentPage(items=items, total=int(total), page=page, per_page=per_page, sort=sort)
 
 
 def get_incident(connection: Connection, incident_id: int) -> Incident:

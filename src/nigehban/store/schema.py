@@ -18,6 +18,10 @@
 - facility protection: ``facilities`` (the registry of police facilities with their district and
   the factors of their security level) and ``audits`` (security audits against a versioned
   checklist: answers, notes, evidence, in progress or completed).
+- accounts (the web app): ``agencies``, ``users`` (role, argon2 password hash, TOTP secret and the
+  last time step used), ``user_sessions`` (server-side sessions: hash of the token, CSRF token,
+  expiry), ``api_tokens`` (hashes of bearer tokens), ``login_attempts`` (for throttling) and
+  ``app_secrets`` (the key that signs cookies, shared by every worker).
 - taxonomy: ``attack_types``, ``target_types``, ``weapon_types``, ``groups``, ``group_aliases``.
 
 The Alembic migrations in ``store/migrations`` create exactly these tables; a test compares them.
@@ -51,6 +55,9 @@ from sqlalchemy.types import TypeDecorator
 from nigehban.record import whole_number
 
 __all__ = [
+    "AGENCIES",
+    "API_TOKENS",
+    "APP_SECRETS",
     "AUDITS",
     "BATCHES",
     "BOUNDARIES",
@@ -65,11 +72,17 @@ __all__ = [
     "GROUPS_TABLE",
     "GROUP_ALIASES",
     "INCIDENTS",
+    "LOGIN_ATTEMPTS",
     "MERGES",
     "PLACES",
     "REJECTS",
     "REVIEW_CANDIDATES",
     "SOURCES",
+    "USERS",
+    "USER_SESSIONS",
+    "AgencyRow",
+    "ApiTokenRow",
+    "AppSecretRow",
     "AttackType",
     "AuditRow",
     "Base",
@@ -88,11 +101,14 @@ __all__ = [
     "ImportBatch",
     "ImportReject",
     "IncidentRow",
+    "LoginAttemptRow",
     "MergeRow",
     "PlaceRow",
     "ReviewCandidateRow",
     "SourceRecord",
     "TargetType",
+    "UserRow",
+    "UserSessionRow",
     "WeaponType",
     "utcnow",
 ]
@@ -495,6 +511,86 @@ class AuditRow(Base):
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class AgencyRow(Base):
+    """An agency whose staff use this installation (a CTD, a district police, a special branch)."""
+
+    __tablename__ = "agencies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class UserRow(Base):
+    """A person who signs in to the web app; the role decides what they may do."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    # admin, analyst, auditor or viewer (nigehban.auth.roles)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # the last TOTP time step accepted: a code of this step or an earlier one is refused (replay)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class UserSessionRow(Base):
+    """A signed-in browser: only the SHA-256 of its token is kept."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    # False between a correct password and a correct second factor
+    verified: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+
+class ApiTokenRow(Base):
+    """A bearer token for scripts (``Authorization: Bearer ...``); only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class LoginAttemptRow(Base):
+    """One attempt to sign in, kept for throttling (per account and per address)."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    ip: Mapped[str | None] = mapped_column(String(64), index=True)
+    success: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class AppSecretRow(Base):
+    """A secret the installation made for itself (the cookie-signing key), shared by all workers."""
+
+    __tablename__ = "app_secrets"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 # The Core tables, typed, for the bulk paths that bypass the ORM.
 INCIDENTS = cast(Table, IncidentRow.__table__)
 SOURCES = cast(Table, SourceRecord.__table__)
@@ -515,3 +611,9 @@ FORECAST_VALUES = cast(Table, ForecastValueRow.__table__)
 REVIEW_CANDIDATES = cast(Table, ReviewCandidateRow.__table__)
 FACILITIES = cast(Table, FacilityRow.__table__)
 AUDITS = cast(Table, AuditRow.__table__)
+AGENCIES = cast(Table, AgencyRow.__table__)
+USERS = cast(Table, UserRow.__table__)
+USER_SESSIONS = cast(Table, UserSessionRow.__table__)
+API_TOKENS = cast(Table, ApiTokenRow.__table__)
+LOGIN_ATTEMPTS = cast(Table, LoginAttemptRow.__table__)
+APP_SECRETS = cast(Table, AppSecretRow.__table__)

@@ -1,0 +1,20 @@
+"""The routers, one module per area; each page's JSON twin lives beside it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from nigehban.web.routes import accounts, analysis, facilities, forecasts, incidents, maps, overview, review
+
+__all__ = ["ROUTERS"]
+
+ROUTERS: list[APIRouter] = [
+    accounts.router,
+    overview.router,
+    incidents.router,
+    maps.router,
+    analysis.router,
+    forecasts.router,
+    review.router,
+    facilities.router,
+]
