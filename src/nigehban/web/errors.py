@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
@@ -96,6 +97,13 @@ def install_error_handlers(app: FastAPI) -> None:
             return response
         status_code = 404 if isinstance(error, LookupError) else 422 if isinstance(error, ValueError) else 400
         return _error(request, status_code, str(error))
+
+    @app.exception_handler(DataError)
+    async def database_data_error(request: Request, error: DataError) -> Response:
+        # a value the database cannot hold (a number out of its range, a malformed value) that got past
+        # the route's own checks: the request is at fault, not the server
+        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, error.orig)
+        return _error(request, 422, "a value in the request is out of range or malformed for the database")
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, error: Exception) -> Response:

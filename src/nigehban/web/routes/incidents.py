@@ -7,15 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from starlette.responses import Response
 
 from nigehban.auth.sessions import Principal
 from nigehban.record import RECORD_FIELDS
 from nigehban.store.queries import IncidentFilter
 from nigehban.web.pages import render
+from nigehban.web.params import OptionalRowIdQuery, RowId
 from nigehban.web.responses import JSON
 from nigehban.web.security import nigehban_of, require
 
@@ -39,6 +41,14 @@ class IncidentQuery(BaseModel):
     dataset: str | None = Field(default=None, max_length=64, description="incidents with a source from it")
     suicide: bool | None = None
     q: str | None = Field(default=None, max_length=200, description="words in the place, summary or target")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, values: Any) -> Any:
+        # an HTML form sends every field, the empty ones as "": those are filters not given
+        if isinstance(values, dict):
+            return {key: value for key, value in values.items() if not (isinstance(value, str) and not value.strip())}
+        return values
 
 
 def incident_filter(query: IncidentQuery) -> IncidentFilter:
@@ -102,8 +112,13 @@ def incidents_page(
     per_page: PerPage = 50,
 ) -> Response:
     data = _list_data(request, query, sort, page, per_page)
-    template = "incidents/rows.html" if request.headers.get("hx-request") else "incidents/list.html"
-    return render(request, template, data=data, query=query)
+    if request.headers.get("hx-request"):
+        response = render(request, "incidents/rows.html", data=data, query=query)
+        # the address bar follows the filters, so that a reload or a shared link shows the same list
+        given = urlencode([(key, value) for key, value in request.query_params.multi_items() if value.strip()])
+        response.headers["HX-Push-Url"] = f"/incidents?{given}" if given else "/incidents"
+        return response
+    return render(request, "incidents/list.html", data=data, query=query)
 
 
 ExportFormat = Literal["csv", "jsonl", "geojson"]
@@ -133,13 +148,13 @@ def _incident_data(request: Request, incident_id: int) -> dict[str, Any]:
 
 
 @router.get("/api/incidents/{incident_id}", tags=["incidents"], summary="One incident")
-def api_incident(request: Request, principal: ReadPrincipal, incident_id: int) -> Response:
+def api_incident(request: Request, principal: ReadPrincipal, incident_id: RowId) -> Response:
     """The incident's fields, its source records as read, merges and change history."""
     return JSON(_incident_data(request, incident_id))
 
 
 @router.get("/incidents/{incident_id}", include_in_schema=False)
-def incident_page(request: Request, principal: ReadPrincipal, incident_id: int) -> Response:
+def incident_page(request: Request, principal: ReadPrincipal, incident_id: RowId) -> Response:
     data = _incident_data(request, incident_id)
     editable = [name for name in RECORD_FIELDS if name not in {"h3_res5", "h3_res6", "h3_res7", "h3_res8"}]
     return render(request, "incidents/detail.html", incident=data, fields=editable)
@@ -168,13 +183,13 @@ def _edit(request: Request, principal: Principal, incident_id: int, edit: Incide
 
 
 @router.patch("/api/incidents/{incident_id}", tags=["incidents"], summary="Edit an incident")
-def api_edit_incident(request: Request, principal: EditPrincipal, incident_id: int, edit: IncidentEdit) -> Response:
+def api_edit_incident(request: Request, principal: EditPrincipal, incident_id: RowId, edit: IncidentEdit) -> Response:
     """Change fields of an incident; the change log keeps who, when, before, after and the reason."""
     return JSON(_edit(request, principal, incident_id, edit))
 
 
 @router.post("/incidents/{incident_id}/edit", include_in_schema=False)
-async def incident_edit_form(request: Request, principal: EditPrincipal, incident_id: int) -> Response:
+async def incident_edit_form(request: Request, principal: EditPrincipal, incident_id: RowId) -> Response:
     """The edit form: only fields whose value changed are sent on; an empty field clears it."""
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import RedirectResponse
@@ -205,7 +220,7 @@ async def incident_edit_form(request: Request, principal: EditPrincipal, inciden
 def api_merges(
     request: Request,
     principal: ReadPrincipal,
-    incident_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    incident_id: OptionalRowIdQuery = None,
     include_undone: bool = False,
 ) -> Response:
     """Merges made by deduplication, with scores (optionally those touching one incident)."""
@@ -214,7 +229,7 @@ def api_merges(
 
 
 @router.post("/api/merges/{merge_id}/undo", tags=["incidents"], summary="Undo a merge")
-def api_undo_merge(request: Request, principal: EditPrincipal, merge_id: int) -> Response:
+def api_undo_merge(request: Request, principal: EditPrincipal, merge_id: RowId) -> Response:
     """Split a merged incident back into its parts (logged; never proposed again)."""
     app = nigehban_of(request)
     with app.acting_as(principal.name):
