@@ -15,12 +15,13 @@ $(BIN)/nigehban: pyproject.toml
 
 install: $(BIN)/nigehban
 
-## run: set up, load the synthetic demo world, link duplicate reports, print a summary
+## run: set up, load the synthetic demo world, link duplicate reports, serve the dashboard on localhost:8000
 run: install
 	$(BIN)/nigehban init
 	$(BIN)/nigehban demo
 	$(BIN)/nigehban dedupe
-	$(BIN)/nigehban incidents list --target police --since 2023-01-01 --limit 10
+	$(BIN)/nigehban users create demo --role admin --full-name "Demo administrator" --generate-password --exist-ok
+	$(BIN)/nigehban serve --port 8000
 
 ## test: the whole suite, on SQLite and PostgreSQL (PostgreSQL tests skip if it is not running, fail under CI=true)
 test: install

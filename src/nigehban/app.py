@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy, geography
     from nigehban.analysis.spread import SpreadResult
     from nigehban.analysis.trends import TrendResult
     from nigehban.auth.accounts import User
+    from nigehban.demo_boundaries import DemoBoundariesReport
     from nigehban.extract.candidate import Document, Extraction
     from nigehban.extract.extractor import ExtractReport
     from nigehban.extract.review import ReviewAddReport, ReviewItem
@@ -1303,6 +1304,14 @@ class Nigehban:
         from nigehban.security.demo import load_demo_facilities
 
         return load_demo_facilities(self, seed=seed)
+
+    def demo_boundaries(self) -> DemoBoundariesReport:
+        """Import SYNTHETIC district (and province) boundaries for the demo world: Voronoi cells around the
+        demo towns, not real boundaries (see :mod:`nigehban.demo_boundaries`); then backfill the incidents'
+        geography and place the facilities again. Changes nothing if district boundaries are imported."""
+        from nigehban.demo_boundaries import load_demo_boundaries
+
+        return load_demo_boundaries(self)
 
 
 def _empty_boundary_set() -> BoundarySet:

@@ -41,6 +41,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     nigehban = Nigehban(Settings(database_url=url, actor="test-setup"))
     nigehban.init()
     nigehban.demo()
+    nigehban.demo_boundaries()
     for role in ROLES:
         nigehban.create_user(role, role=role, password=PASSWORD, agency="Test CTD")
     yield nigehban

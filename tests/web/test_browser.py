@@ -23,6 +23,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Nigehb
     nigehban = Nigehban(Settings(database_url=f"sqlite:///{path}", actor="browser-setup"))
     nigehban.init()
     nigehban.demo()
+    nigehban.demo_boundaries()
     for role in ("admin", "analyst", "auditor", "viewer"):
         nigehban.create_user(role, role=role, password=PASSWORD)
     with live_server(nigehban, CONFIG) as url:

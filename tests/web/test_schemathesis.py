@@ -39,6 +39,7 @@ def fuzzed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     nigehban = Nigehban(Settings(database_url=next(urls), actor="fuzz"))
     nigehban.init()
     nigehban.demo()
+    nigehban.demo_boundaries()
     nigehban.create_user("fuzz-admin", role="admin", password=PASSWORD)
     token = nigehban.create_api_token("fuzz-admin", label="schemathesis")
     yield create_app(nigehban, config=CONFIG), token

@@ -67,7 +67,11 @@ def demo(
     ctx: typer.Context,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed makes the same world.")] = 2023,
 ) -> None:
-    """Load the SYNTHETIC demo world (made-up incidents over real places) and show a summary."""
+    """Load the SYNTHETIC demo world (made-up incidents over real places) and show a summary.
+
+    Without district boundaries in the store, synthetic ones are imported too (Voronoi cells around
+    the demo towns), so that district maps and profiles work; real boundaries are never replaced.
+    """
     nigehban = get_app(ctx)
     console = err_console()
     console.print(
@@ -76,4 +80,14 @@ def demo(
     )
     for report in nigehban.demo(seed=seed):
         print_report(report, console=console)
+    shapes = nigehban.demo_boundaries()
+    if shapes.imported:
+        placed = shapes.backfill.with_district if shapes.backfill else 0
+        console.print(
+            f"[bold yellow]District shapes are SYNTHETIC[/]: {shapes.districts} Voronoi cells around the demo "
+            f"towns, not real boundaries ({placed:,} source records and {shapes.facilities_moved:,} facilities "
+            "placed in them).",
+        )
+    else:
+        console.print(f"District shapes: {shapes.message}.", markup=False)
     print_summary(nigehban.summary())
