@@ -34,6 +34,7 @@ from nigehban.store.queries import (
     get_incident,
     list_batches,
     page_incidents,
+    store_generation,
     store_summary,
     update_incident,
 )
@@ -97,6 +98,7 @@ class Nigehban:
         self._engine: Engine | None = None
         self._schema_checked = False
         self._resolver: Resolver | None = None
+        self._incident_counts: dict[IncidentFilter, tuple[tuple[Any, ...], int]] = {}
 
     def __repr__(self) -> str:
         return f"<Nigehban {self.engine.url.render_as_string(hide_password=True)}>"
@@ -306,8 +308,18 @@ class Nigehban:
     ) -> IncidentPage:
         """One page of incidents (from 1) and the number matching in all; ``sort`` is date, killed,
         wounded or id, with a leading ``-`` for descending."""
+        filter = filter or IncidentFilter()
         with self.ready().connect() as connection:
-            return page_incidents(connection, filter or IncidentFilter(), sort=sort, page=page, per_page=per_page)
+            # counting every match is the slow part of a page: counts are kept per filter until the store changes
+            generation = store_generation(connection)
+            cached = self._incident_counts.get(filter)
+            total = cached[1] if cached is not None and cached[0] == generation else None
+            result = page_incidents(connection, filter, sort=sort, page=page, per_page=per_page, total=total)
+        if total is None:
+            if len(self._incident_counts) >= 1024:
+                self._incident_counts.clear()
+            self._incident_counts[filter] = (generation, result.total)
+        return result
 
     def incident(self, incident_id: int) -> Incident:
         """One incident with its sources, merges and history (raises :class:`~nigehban.errors.IncidentNotFound`)."""

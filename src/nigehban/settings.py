@@ -98,6 +98,14 @@ class Settings(BaseSettings):
         ),
     )
 
+    evidence_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Where photographs uploaded as audit evidence through the web app are kept (a folder per audit). "
+            "Default: `evidence/` beside a SQLite store, `nigehban-evidence/` in the working directory otherwise."
+        ),
+    )
+
     secret_key: SecretStr | None = Field(
         default=None,
         description=(

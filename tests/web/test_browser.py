@@ -1,9 +1,13 @@
-"""The dashboard in a real browser (Debian's Chromium through Playwright): sign in, filter and
-open incidents, edit one with a reason, on a desktop and a phone-sized screen. Screenshots are
-saved as test artefacts (see tests/web/browser.py)."""
+"""The dashboard in a real browser (Debian's Chromium through Playwright): sign in, filter the map
+and open a district, open incidents and edit one with a reason, accept a review candidate, fill and
+submit an audit on a phone-sized screen. Every page must load with no script error and nothing
+refused by the content security policy. Screenshots are saved as test artefacts (see
+tests/web/browser.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -111,3 +115,102 @@ def test_a_viewer_sees_no_edit_form_and_the_api_refuses_the_edit(site: tuple[str
     assert status == 403
     assert nigehban.incident(incident_id).record.killed != 1000
     page.screenshot(path=str(screenshot_path("incident-viewer-phone")), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_filter_the_map_and_open_a_district(site: tuple[str, Nigehban], browser: object) -> None:
+    url, nigehban = site
+    page = _page(browser)
+    _sign_in(page, url, "viewer", then="/map")
+    page.wait_for_selector("[data-testid=map][data-ready=true]")  # type: ignore[attr-defined]
+    shapes = page.locator("[data-testid=district-shape]")  # type: ignore[attr-defined]
+    assert shapes.count() == 50  # the demo's synthetic districts
+    cells = page.locator("[data-testid=map-cell]")  # type: ignore[attr-defined]
+    all_cells = sum(int(cell.get_attribute("data-incidents")) for cell in cells.all())
+    # filter: TTP in 2023
+    form = page.locator("[data-testid=map-filters]")  # type: ignore[attr-defined]
+    form.locator("input[name=since]").fill("2023-01-01")
+    form.locator("input[name=until]").fill("2023-12-31")
+    form.locator("input[name=group]").fill("TTP")
+    page.click("[data-testid=map-submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid=map][data-ready=false]", state="attached")  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid=map][data-ready=true]")  # type: ignore[attr-defined]
+    filtered = sum(int(cell.get_attribute("data-incidents")) for cell in cells.all())
+    expected = [
+        incident
+        for incident in nigehban.incidents(
+            IncidentFilter(since=dt.date(2023, 1, 1), until=dt.date(2023, 12, 31), group="TTP")
+        )
+        if incident.record.latitude is not None
+    ]
+    assert 0 < filtered == len(expected) < all_cells
+    page.screenshot(path=str(screenshot_path("map-ttp-2023")))  # type: ignore[attr-defined]
+    # open a district from the map
+    page.locator('[data-testid=district-shape][data-pcode="DEMO-KP-BANNU"]').dispatch_event("click")  # type: ignore[attr-defined]
+    page.click("[data-testid=district-profile-link]")  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid=district-profile]")  # type: ignore[attr-defined]
+    assert "/districts/DEMO-KP-BANNU?since=2023-01-01" in page.url  # the profile keeps the filters  # type: ignore[attr-defined]
+    assert "Bannu" in page.locator("h1").inner_text()  # type: ignore[attr-defined]
+    page.screenshot(path=str(screenshot_path("district-bannu")), full_page=True)  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_accept_a_review_candidate(site: tuple[str, Nigehban], browser: object, tmp_path: Path) -> None:
+    url, nigehban = site
+    feed = tmp_path / "reports.jsonl"
+    text = (
+        "BANNU: Three policemen were martyred and two others injured when militants attacked a police "
+        "check post in Bannu late on Tuesday night, police said. The Tehreek-e-Taliban Pakistan claimed "
+        "responsibility."
+    )
+    feed.write_text(json.dumps({"id": "browser-report-1", "text": text, "published": "2023-03-15"}) + "\n")
+    nigehban.extract([feed], into_review=True)
+    candidate = next(
+        item for item in nigehban.review_list(status=None, limit=None) if item.document_id == "browser-report-1"
+    )
+    page = _page(browser)
+    _sign_in(page, url, "analyst", then="/review")
+    page.wait_for_selector("[data-testid=review-list]")  # type: ignore[attr-defined]
+    page.click(f"a[href='/review/{candidate.id}']")  # type: ignore[attr-defined]
+    evidence = page.locator("[data-testid=evidence] mark")  # type: ignore[attr-defined]
+    assert evidence.count() >= 3  # date, place, casualties at least
+    page.screenshot(path=str(screenshot_path("review-candidate")), full_page=True)  # type: ignore[attr-defined]
+    page.click("[data-testid=review-accept]")  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid=review-result]")  # type: ignore[attr-defined]
+    decided = nigehban.review_show(candidate.id)
+    assert decided.status == "accepted"
+    assert decided.incident_id is not None
+    incident = nigehban.incident(decided.incident_id)
+    assert "reports:browser-report-1" in incident.sources
+    assert incident.record.killed == 3
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_fill_and_submit_an_audit_on_a_phone(site: tuple[str, Nigehban], browser: object) -> None:
+    url, nigehban = site
+    facility = next(
+        item for item in nigehban.facilities() if not nigehban.audits(facility=item.id, status="in_progress")
+    )
+    page = _page(browser, phone=True)
+    _sign_in(page, url, "auditor", then=f"/facilities/{facility.code}")
+    page.click("[data-testid=audit-start] button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid=audit-form]")  # type: ignore[attr-defined]
+    audit_id = int(page.url.rstrip("/").rsplit("/", 1)[1])  # type: ignore[attr-defined]
+    items = page.locator("fieldset[data-item]")  # type: ignore[attr-defined]
+    total = items.count()
+    assert total == len(nigehban.checklist().items_for(facility.facility_type))
+    # answer every item with its first level; each answer is saved as it is chosen
+    for index in range(total):
+        item = items.nth(index)
+        item.locator("input[type=radio]").first.check()
+        if index == 0:
+            page.screenshot(path=str(screenshot_path("audit-phone-first-answer")))  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "n => document.querySelector('[data-testid=audit-progress] [data-answered]').textContent.trim() === String(n)",
+        arg=total,
+    )
+    assert len(nigehban.audit(audit_id).answers) == total  # saved before submitting anything
+    page.click("[data-testid=audit-complete]")  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid=audit-completed]")  # type: ignore[attr-defined]
+    page.screenshot(path=str(screenshot_path("audit-phone-completed")), full_page=True)  # type: ignore[attr-defined]
+    assert nigehban.audit(audit_id).status == "completed"
+    assert page.errors == []  # type: ignore[attr-defined]

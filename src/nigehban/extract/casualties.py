@@ -183,7 +183,7 @@ def parse_number(word: str) -> int | None:
     [25, 1200, 25, 15, 12, None, 1]
     """
     text = re.sub(r"\s+", " ", word.strip().lower().replace("-", " "))
-    if text.replace(",", "").isdigit():
+    if text.replace(",", "").isdecimal():
         return int(text.replace(",", ""))
     if text in ("a", "an", "the", "his", "her"):
         return 1
@@ -289,7 +289,7 @@ def _count_at(segment: str, match: re.Match[str], offset: int, *, after: bool) -
         return None, noun_end  # "no one", "aged six and eight"
     if word.startswith(("both", "them")) and not after:
         return None, noun_end  # "both sides clashed": only "injuring both", "killing them both" count
-    if word.isdigit() and re.search(r"(?i)\b(?:at|around|about)\s*$", segment[: match.start()]) and len(word) == 4:
+    if word.isdecimal() and re.search(r"(?i)\b(?:at|around|about)\s*$", segment[: match.start()]) and len(word) == 4:
         return None, noun_end  # "at 1615": a time
     if word == "the":
         inner = _NUMBER_RE.match(segment, noun_start + (len(noun_match.group(0)) - len(noun) if noun_match else 0))
@@ -306,7 +306,7 @@ def _count_at(segment: str, match: re.Match[str], offset: int, *, after: bool) -
         if re.match(r"(?i)\w+s\b", head[-1]) and not re.match(r"(?i)(?:police|levies|FC|security|boss)", head[-1]):
             return None, noun_end  # "the militants": not one person
     elif (_NOT_COUNTED.match(segment, match.end()) and not word.startswith("both")) or (
-        word.isdigit() and len(word) == 4 and word.startswith(("19", "20"))
+        word.isdecimal() and len(word) == 4 and word.startswith(("19", "20"))
     ):
         return None, noun_end
     perpetrator = bool(_PERPETRATOR.search(head_text)) and not re.search(r"(?i)\bvictims?\b", head_text)

@@ -115,9 +115,9 @@ def _explicit(match: re.Match[str], published: dt.date | None) -> tuple[dt.date 
         day, month = (first, second) if first > 12 or second <= 12 else (second, first)
         return _make(int(year_text or 0), month, day), True
     month_text = groups["month"]
-    if not month_text[0].isupper() and not month_text.isdigit():
+    if not month_text[0].isupper() and not month_text.isdecimal():
         return None, False  # "may", "march" as words, not months
-    month = _MONTHS[month_text.lower().rstrip(".")] if not month_text.isdigit() else int(month_text)
+    month = _MONTHS[month_text.lower().rstrip(".")] if not month_text.isdecimal() else int(month_text)
     day = int(groups["day"])
     if year_text:
         return _make(int(year_text), month, day), True
@@ -161,7 +161,7 @@ def _relative(text: str, published: dt.date | None) -> FieldValue | None:
     ago = _DAYS_AGO.search(text)
     if ago:
         count = ago["n"].lower()
-        cues.append((ago.start(), ago, int(count) if count.isdigit() else _SMALL[count]))
+        cues.append((ago.start(), ago, int(count) if count.isdecimal() else _SMALL[count]))
     weekday = _WEEKDAY.search(text)
     if weekday:
         cues.append((weekday.start(), weekday, None))

@@ -633,7 +633,7 @@ def _usable_alternates(name: str, alternates: Iterable[str]) -> Iterable[str]:
         if not _LATIN_OR_ARABIC.match(alternate):
             continue
         key = _key(alternate)
-        if len(key) < 4 or key in seen or key.isdigit():
+        if len(key) < 4 or key in seen or key.isdecimal():
             continue
         seen.add(key)
         yield alternate

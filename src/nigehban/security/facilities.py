@@ -659,7 +659,7 @@ def list_facilities(
 def get_facility(connection: Connection, key: int | str) -> Facility:
     """The facility with this id (a number) or code."""
     table = FACILITIES
-    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+    if isinstance(key, int) or (isinstance(key, str) and key.isdecimal()):
         row = connection.execute(select(table).where(table.c.id == int(key))).first()
         if row is None and isinstance(key, str):
             row = connection.execute(select(table).where(table.c.code == key)).first()

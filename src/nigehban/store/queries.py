@@ -25,12 +25,14 @@ __all__ = [
     "IncidentPage",
     "SourceInfo",
     "StoreSummary",
+    "count_incidents",
     "filter_conditions",
     "find_incidents",
     "get_incident",
     "list_batches",
     "page_incidents",
     "sources_of",
+    "store_generation",
     "store_summary",
     "update_incident",
 ]
@@ -185,8 +187,8 @@ def find_incidents(connection: Connection, filter: IncidentFilter, *, limit: int
 
 INCIDENT_SORTS = {
     "date": (INCIDENTS.c.date, INCIDENTS.c.id),
-    "killed": (func.coalesce(INCIDENTS.c.killed, -1), INCIDENTS.c.id),
-    "wounded": (func.coalesce(INCIDENTS.c.wounded, -1), INCIDENTS.c.id),
+    "killed": (INCIDENTS.c.killed, INCIDENTS.c.id),
+    "wounded": (INCIDENTS.c.wounded, INCIDENTS.c.id),
     "id": (INCIDENTS.c.id,),
 }
 """Orders a page of incidents can be sorted by (``-`` in front for descending)."""
@@ -207,25 +209,65 @@ class IncidentPage:
         return max(1, -(-self.total // self.per_page))
 
 
+def store_generation(connection: Connection) -> tuple[Any, ...]:
+    """A value that changes whenever incidents are added, changed, merged or get a new source record.
+
+    Every such write sets ``updated_at`` or adds a row, so the newest of each (indexed, read in
+    microseconds) is enough: counts cached under one generation are right until it changes.
+    """
+    row = connection.execute(
+        select(
+            select(func.max(INCIDENTS.c.id)).scalar_subquery(),
+            select(func.max(INCIDENTS.c.updated_at)).scalar_subquery(),
+            select(func.max(SOURCES.c.id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
+
+
+def count_incidents(connection: Connection, filter: IncidentFilter) -> int:
+    """How many active incidents match ``filter``."""
+    query = select(func.count()).select_from(INCIDENTS).where(*filter_conditions(filter))
+    return int(connection.execute(query).scalar_one())
+
+
 def page_incidents(
-    connection: Connection, filter: IncidentFilter, *, sort: str = "-date", page: int = 1, per_page: int = 50
+    connection: Connection,
+    filter: IncidentFilter,
+    *,
+    sort: str = "-date",
+    page: int = 1,
+    per_page: int = 50,
+    total: int | None = None,
 ) -> IncidentPage:
-    """Page ``page`` (from 1) of the incidents matching ``filter``, sorted by ``sort`` (see INCIDENT_SORTS)."""
+    """Page ``page`` (from 1) of the incidents matching ``filter``, sorted by ``sort`` (see INCIDENT_SORTS).
+
+    ``total``, if the caller knows it (a cached count), saves counting again. The page's ids are
+    found first (from the indexes alone where the sort allows), then only those rows are read.
+    """
     key = sort.removeprefix("-")
     if key not in INCIDENT_SORTS:
         raise InvalidFieldValue("sort", sort, f"sort by one of {', '.join(INCIDENT_SORTS)} (a leading '-' reverses)")
     if page < 1 or per_page < 1:
         raise InvalidFieldValue("page", page, "pages and page sizes start at 1")
     columns = INCIDENT_SORTS[key]
-    order = [column.desc() for column in columns] if sort.startswith("-") else list(columns)
+    # an unknown toll sorts last either way (and the same on SQLite and PostgreSQL)
+    if sort.startswith("-"):
+        order = [column.desc().nulls_last() for column in columns]
+    else:
+        order = [column.asc().nulls_last() for column in columns]
     conditions = filter_conditions(filter)
-    total = connection.execute(select(func.count()).select_from(INCIDENTS).where(*conditions)).scalar_one()
-    rows = connection.execute(
-        select(INCIDENTS).where(*conditions).order_by(*order).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    sources = sources_of(connection, [row.id for row in rows])
-    items = [Incident(id=row.id, record=_record(row), sources=sources[row.id]) for row in rows]
-    return IncidentPage(items=items, total=int(total), page=page, per_page=per_page, sort=sort)
+    if total is None:
+        total = count_incidents(connection, filter)
+    ids = list(
+        connection.execute(
+            select(INCIDENTS.c.id).where(*conditions).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+        ).scalars()
+    )
+    rows = {row.id: row for row in connection.execute(select(INCIDENTS).where(INCIDENTS.c.id.in_(ids))).all()}
+    sources = sources_of(connection, ids)
+    items = [Incident(id=id, record=_record(rows[id]), sources=sources[id]) for id in ids]
+    return IncidentPage(items=items, total=total, page=page, per_page=per_page, sort=sort)
 
 
 def get_incident(connection: Connection, incident_id: int) -> Incident:

@@ -214,6 +214,14 @@ class ImportReject(Base):
 
 class IncidentRow(Base):
     __tablename__ = "incidents"
+    __table_args__ = (
+        # pages of active incidents newest first: walk this index, never sort the table
+        Index("ix_incidents_active_date", "merged_into_id", "date", "id"),
+        # ... and deadliest first
+        Index("ix_incidents_active_killed", "merged_into_id", "killed", "id"),
+        # the newest change, which tells caches the store moved on
+        Index("ix_incidents_updated_at", "updated_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     date_precision: Mapped[str] = mapped_column(String(8), default="day")

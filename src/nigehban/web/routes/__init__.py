@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from nigehban.web.routes import accounts, analysis, facilities, forecasts, incidents, maps, overview, review
+from nigehban.web.routes import (
+    accounts,
+    analysis,
+    audits,
+    facilities,
+    forecasts,
+    incidents,
+    maps,
+    overview,
+    plans,
+    review,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -17,4 +28,6 @@ ROUTERS: list[APIRouter] = [
     forecasts.router,
     review.router,
     facilities.router,
+    audits.router,
+    plans.router,
 ]

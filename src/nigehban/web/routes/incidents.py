@@ -16,6 +16,7 @@ from starlette.responses import Response
 from nigehban.auth.sessions import Principal
 from nigehban.record import RECORD_FIELDS
 from nigehban.store.queries import IncidentFilter
+from nigehban.taxonomy import TARGET_TYPES
 from nigehban.web.pages import render
 from nigehban.web.params import OptionalRowIdQuery, RowId
 from nigehban.web.responses import JSON
@@ -90,7 +91,7 @@ PerPage = Annotated[int, Query(ge=1, le=500, description="incidents per page")]
 
 
 @router.get("/api/incidents", tags=["incidents"], summary="List incidents")
-def api_incidents(
+async def api_incidents(
     request: Request,
     principal: ReadPrincipal,
     query: Annotated[IncidentQuery, Query()],
@@ -99,6 +100,7 @@ def api_incidents(
     per_page: PerPage = 50,
 ) -> Response:
     """A page of active incidents matching the filters, with the total."""
+    # run on the event loop: a page is a few indexed reads (counts are cached), cheaper than a thread hop
     return JSON(_list_data(request, query, sort, page, per_page))
 
 
@@ -118,7 +120,7 @@ def incidents_page(
         given = urlencode([(key, value) for key, value in request.query_params.multi_items() if value.strip()])
         response.headers["HX-Push-Url"] = f"/incidents?{given}" if given else "/incidents"
         return response
-    return render(request, "incidents/list.html", data=data, query=query)
+    return render(request, "incidents/list.html", data=data, query=query, target_types=TARGET_TYPES)
 
 
 ExportFormat = Literal["csv", "jsonl", "geojson"]

@@ -1,4 +1,5 @@
-"""Accounts for the web app: agencies, users, sessions, API tokens, login attempts, app secrets.
+"""Accounts for the web app (agencies, users, sessions, API tokens, login attempts, app secrets), and the
+indexes that page through incidents.
 
 Revision ID: 0006
 Revises: 0005
@@ -17,6 +18,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.create_index("ix_incidents_active_date", ["merged_into_id", "date", "id"], unique=False)
+        batch_op.create_index("ix_incidents_active_killed", ["merged_into_id", "killed", "id"], unique=False)
+        batch_op.create_index("ix_incidents_updated_at", ["updated_at"], unique=False)
     op.create_table(
         "agencies",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -102,6 +107,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.drop_index("ix_incidents_updated_at")
+        batch_op.drop_index("ix_incidents_active_killed")
+        batch_op.drop_index("ix_incidents_active_date")
     with op.batch_alter_table("user_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_sessions_user_id"))
 
