@@ -13,6 +13,7 @@ place resolution. The server is `nigehban serve --workers 2`, started here and s
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import re
@@ -46,6 +47,11 @@ ENDPOINTS = [
     ("map points (H3 clusters), all", "/api/map/points"),
     ("map points, 2010-2012 TTP", "/api/map/points?since=2010-01-01&until=2012-12-31&group=TTP"),
     ("map districts (choropleth)", "/api/map/districts"),
+    # {since}: a different date on every request, so that no cached count or aggregate can answer
+    ("incidents, uncached filter", "/api/incidents?since={since}"),
+    ("map points, uncached filter", "/api/map/points?since={since}"),
+    ("map districts, uncached filter", "/api/map/districts?since={since}"),
+    ("map points, uncached TTP attacks on police", "/api/map/points?since={since}&group=TTP&target_type=police"),
 ]
 
 
@@ -142,7 +148,8 @@ def latency(requests: int = 200) -> list[Result]:
             size = 0
             for index in range(requests + 10):
                 started = time.perf_counter()
-                response = client.get(path)
+                since = dt.date(1990, 1, 1) + dt.timedelta(days=index)
+                response = client.get(path.format(since=since.isoformat()))
                 body = response.content
                 elapsed = time.perf_counter() - started
                 if response.status_code != 200:

@@ -20,6 +20,7 @@ from benchmarks import (
     bench_import,
     bench_patrol,
     bench_plan,
+    bench_web,
 )
 from benchmarks.common import RESULTS
 
@@ -48,6 +49,7 @@ def main() -> None:
         bench_geo_names.main([])
         bench_plan.main([])
         bench_patrol.main([])
+        bench_web.main([])
     print(table())
 
 

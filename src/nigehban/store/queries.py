@@ -14,7 +14,7 @@ from nigehban.errors import IncidentNotFound, InvalidFieldValue
 from nigehban.record import RECORD_FIELDS, IncidentRecord, coerce_field, whole_number
 from nigehban.store.changelog import ChangeLogWriter, history, jsonable
 from nigehban.store.payloads import batch_headers, payload_cells
-from nigehban.store.schema import BATCHES, INCIDENTS, MERGES, SOURCES, utcnow
+from nigehban.store.schema import BATCHES, CHANGE_LOG, INCIDENTS, MERGES, SOURCES, utcnow
 from nigehban.taxonomy import ATTACK_TYPES, TARGET_TYPES, canonical_group, canonical_province
 
 __all__ = [
@@ -212,13 +212,15 @@ class IncidentPage:
 def store_generation(connection: Connection) -> tuple[Any, ...]:
     """A value that changes whenever incidents are added, changed, merged or get a new source record.
 
-    Every such write sets ``updated_at`` or adds a row, so the newest of each (indexed, read in
-    microseconds) is enough: counts cached under one generation are right until it changes.
+    New incidents and source records add rows; every later change to an incident (a corrected
+    source row, a merge, an undo, an edit) writes the change log. The newest id of each (read from
+    the primary keys in microseconds) is enough: counts cached under one generation are right
+    until it changes.
     """
     row = connection.execute(
         select(
             select(func.max(INCIDENTS.c.id)).scalar_subquery(),
-            select(func.max(INCIDENTS.c.updated_at)).scalar_subquery(),
+            select(func.max(CHANGE_LOG.c.id)).scalar_subquery(),
             select(func.max(SOURCES.c.id)).scalar_subquery(),
         )
     ).one()

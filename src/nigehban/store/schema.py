@@ -219,8 +219,20 @@ class IncidentRow(Base):
         Index("ix_incidents_active_date", "merged_into_id", "date", "id"),
         # ... and deadliest first
         Index("ix_incidents_active_killed", "merged_into_id", "killed", "id"),
-        # the newest change, which tells caches the store moved on
-        Index("ix_incidents_updated_at", "updated_at"),
+        # counts per H3 cell (at the zoom that shows all Pakistan) and per district for the map, by
+        # date, group and target, from the index alone (no table reads); every import writes it, so
+        # it holds only what the map's common filters and sums use
+        Index(
+            "ix_incidents_map",
+            "merged_into_id",
+            "date",
+            "h3_res5",
+            "district_pcode",
+            "target_type",
+            "perpetrator",
+            "killed",
+            "wounded",
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)

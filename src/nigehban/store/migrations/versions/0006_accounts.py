@@ -21,7 +21,11 @@ def upgrade() -> None:
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.create_index("ix_incidents_active_date", ["merged_into_id", "date", "id"], unique=False)
         batch_op.create_index("ix_incidents_active_killed", ["merged_into_id", "killed", "id"], unique=False)
-        batch_op.create_index("ix_incidents_updated_at", ["updated_at"], unique=False)
+        batch_op.create_index(
+            "ix_incidents_map",
+            ["merged_into_id", "date", "h3_res5", "district_pcode", "target_type", "perpetrator", "killed", "wounded"],
+            unique=False,
+        )
     op.create_table(
         "agencies",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -108,7 +112,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("incidents", schema=None) as batch_op:
-        batch_op.drop_index("ix_incidents_updated_at")
+        batch_op.drop_index("ix_incidents_map")
         batch_op.drop_index("ix_incidents_active_killed")
         batch_op.drop_index("ix_incidents_active_date")
     with op.batch_alter_table("user_sessions", schema=None) as batch_op:
