@@ -406,6 +406,25 @@ def test_hotspots_json_matches_the_app(world: Nigehban) -> None:
         assert f'{escape(row["district"])} <span class="small">{row["district_pcode"]}</span>' in html
 
 
+def test_the_hotspot_map_colours_every_district_by_its_category(world: Nigehban) -> None:
+    client = viewer_of(world)
+    params = {"freq": "quarter", "permutations": "99", "alpha": "0.05"}
+    spec = client.get("/api/analysis/hotspots/map", params=params)
+    assert spec.status_code == 200, spec.text
+    data = spec.json()
+    assert data["mark"]["type"] == "geoshape"
+    features = data["data"]["values"]
+    expected = world.hotspots(freq="quarter", permutations=99, alpha=0.05)
+    categories = dict(zip(expected.districts["district_pcode"], expected.districts["category"], strict=True))
+    assert len(features) == 50  # every district of the demo's synthetic set is drawn
+    for feature in features:
+        properties = feature["properties"]
+        assert properties["category"] == categories.get(properties["pcode"], "not_hot").replace("_", " ")
+    assert any(feature["properties"]["category"] != "not hot" for feature in features)
+    page = client.get("/analysis/hotspots", params=params, headers={"Accept": "text/html"})
+    assert 'data-testid="hotspot-map"' in page.text
+
+
 @pytest.mark.parametrize(
     ("params", "words"),
     [

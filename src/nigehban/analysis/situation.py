@@ -29,8 +29,8 @@ from sqlalchemy import ColumnElement, Connection, case, extract, func, select
 
 from nigehban.errors import NigehbanError
 from nigehban.record import whole_number
-from nigehban.store.queries import IncidentFilter, filter_conditions
-from nigehban.store.schema import BOUNDARY_VERSIONS, CHANGE_LOG, FORECAST_RUNS, INCIDENTS
+from nigehban.store.queries import IncidentFilter, filter_conditions, newest, store_generation
+from nigehban.store.schema import BOUNDARY_VERSIONS, FORECAST_RUNS, INCIDENTS
 
 if TYPE_CHECKING:
     from nigehban.geo.boundaryset import BoundarySet
@@ -216,22 +216,10 @@ def tally(connection: Connection, filter: IncidentFilter) -> Tally:
     return _tally(row)
 
 
-def data_signature(connection: Connection) -> tuple[int, ...]:
-    """What changes whenever a count here could: the newest incident, change-log entry, forecast run
-    and boundary version (each a lookup of a primary key's maximum, so this costs no scan).
-
-    Every write to an incident (import, edit, merge, backfill, review) is logged in the change log,
-    and new incidents get new ids: results cached under the same signature are still right.
-    """
-    row = connection.execute(
-        select(
-            select(func.max(INCIDENTS.c.id)).scalar_subquery(),
-            select(func.max(CHANGE_LOG.c.id)).scalar_subquery(),
-            select(func.max(FORECAST_RUNS.c.id)).scalar_subquery(),
-            select(func.max(BOUNDARY_VERSIONS.c.id)).scalar_subquery(),
-        )
-    ).one()
-    return tuple(int(value or 0) for value in row)
+def data_signature(connection: Connection) -> tuple[Any, ...]:
+    """What changes whenever a count here could: the store's generation
+    (:func:`~nigehban.store.queries.store_generation`), the newest forecast run and boundary version."""
+    return store_generation(connection, newest(FORECAST_RUNS.c.id), newest(BOUNDARY_VERSIONS.c.id))
 
 
 def latest_incident_date(connection: Connection) -> dt.date | None:

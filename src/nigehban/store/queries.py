@@ -8,13 +8,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, exists, func, select, update
+from sqlalchemy import ColumnElement, Connection, ScalarSelect, and_, bindparam, exists, func, select, update
 
 from nigehban.errors import IncidentNotFound, InvalidFieldValue
 from nigehban.record import RECORD_FIELDS, IncidentRecord, coerce_field, whole_number
 from nigehban.store.changelog import ChangeLogWriter, history, jsonable
 from nigehban.store.payloads import batch_headers, payload_cells
-from nigehban.store.schema import BATCHES, CHANGE_LOG, INCIDENTS, MERGES, SOURCES, utcnow
+from nigehban.store.schema import BATCHES, INCIDENTS, MERGES, SOURCES, utcnow
 from nigehban.taxonomy import ATTACK_TYPES, TARGET_TYPES, canonical_group, canonical_province
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "find_incidents",
     "get_incident",
     "list_batches",
+    "newest",
     "page_incidents",
     "sources_of",
     "store_generation",
@@ -209,20 +210,30 @@ class IncidentPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def store_generation(connection: Connection) -> tuple[Any, ...]:
-    """A value that changes whenever incidents are added, changed, merged or get a new source record.
+def newest(column: ColumnElement[Any]) -> ScalarSelect[Any]:
+    """``max(column)`` as a scalar subquery (with an index, or a primary key, a single seek)."""
+    return select(func.max(column)).scalar_subquery()
 
-    New incidents and source records add rows; every later change to an incident (a corrected
-    source row, a merge, an undo, an edit) writes the change log. The newest id of each (read from
-    the primary keys in microseconds) is enough: counts cached under one generation are right
-    until it changes.
+
+def store_generation(connection: Connection, *also: ScalarSelect[Any] | ColumnElement[Any]) -> tuple[Any, ...]:
+    """A value that changes whenever incidents are added, changed, merged or get a new source record,
+    followed by the values of ``also`` (what else a cache depends on: forecast runs, boundaries, ...).
+
+    New incidents and source records add rows, and every later write to an incident (a corrected
+    source row, a merge, an undo, an edit, a backfill) sets its ``updated_at``; the newest of each is
+    one index seek. Other writes (an audit answered, a user signed in) leave it alone, so results
+    cached under one generation stay right, and are kept, until the record itself changes.
+
+    >>> from sqlalchemy import create_engine
+    >>> from nigehban.store.schema import BOUNDARY_VERSIONS, Base
+    >>> engine = create_engine("sqlite://")
+    >>> Base.metadata.create_all(engine)
+    >>> with engine.connect() as connection:
+    ...     store_generation(connection, newest(BOUNDARY_VERSIONS.c.id))
+    (None, None, None, None)
     """
     row = connection.execute(
-        select(
-            select(func.max(INCIDENTS.c.id)).scalar_subquery(),
-            select(func.max(CHANGE_LOG.c.id)).scalar_subquery(),
-            select(func.max(SOURCES.c.id)).scalar_subquery(),
-        )
+        select(newest(INCIDENTS.c.id), newest(INCIDENTS.c.updated_at), newest(SOURCES.c.id), *also)
     ).one()
     return tuple(row)
 

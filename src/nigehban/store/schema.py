@@ -233,6 +233,8 @@ class IncidentRow(Base):
             "killed",
             "wounded",
         ),
+        # the newest change to any incident: caches of counts and analyses compare it
+        Index("ix_incidents_updated_at", "updated_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)

@@ -94,21 +94,13 @@ _cache_lock = threading.Lock()
 
 
 def _generation(app: Nigehban) -> tuple[Any, ...]:
-    """Changes whenever an analysis could come out differently: an incident added (the newest id),
-    changed, merged or unmerged (every such write sets ``updated_at``), a source record added, or new
-    boundaries (hotspots read the districts). Four index seeks."""
-    from sqlalchemy import func, select
+    """Changes whenever an analysis could come out differently: the store's generation (incidents
+    added, changed, merged; source records added) or new boundaries (hotspots read the districts)."""
+    from nigehban.store.queries import newest, store_generation
+    from nigehban.store.schema import BOUNDARY_VERSIONS
 
-    from nigehban.store.schema import BOUNDARY_VERSIONS, INCIDENTS, SOURCES
-
-    newest = select(
-        select(func.max(INCIDENTS.c.id)).scalar_subquery(),
-        select(func.max(INCIDENTS.c.updated_at)).scalar_subquery(),
-        select(func.max(SOURCES.c.id)).scalar_subquery(),
-        select(func.max(BOUNDARY_VERSIONS.c.id)).scalar_subquery(),
-    )
     with app.ready().connect() as connection:
-        return tuple(connection.execute(newest).one())
+        return store_generation(connection, newest(BOUNDARY_VERSIONS.c.id))
 
 
 def cached(app: Nigehban, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
@@ -353,6 +345,56 @@ def hotspots_chart(result: HotspotResult) -> dict[str, Any]:
     return chart_spec(chart_for(result))
 
 
+def hotspots_map(result: HotspotResult, features: list[dict[str, Any]]) -> dict[str, Any]:
+    """A Vega-Lite map of the districts (``features``: simplified GeoJSON polygons) coloured by hotspot
+    category, with the last period's Gi* z and p in the tooltip. Districts never hot are drawn grey."""
+    categories = dict(zip(result.districts["district_pcode"], result.districts["category"], strict=True))
+    latest = result.cells[result.cells["period"] == result.periods[-1]] if result.periods else result.cells.iloc[0:0]
+    z = dict(zip(latest["district_pcode"], latest["z"], strict=True))
+    p = dict(zip(latest["district_pcode"], latest["p"], strict=True))
+    values = []
+    for feature in features:
+        pcode = feature["id"]
+        z_value, p_value = z.get(pcode), p.get(pcode)
+        values.append(
+            {
+                "type": "Feature",
+                "geometry": feature["geometry"],
+                "properties": {
+                    "pcode": pcode,
+                    "district": feature["properties"]["name"],
+                    "category": str(categories.get(pcode, "not_hot")).replace("_", " "),
+                    "z": None if z_value is None or pd.isna(z_value) else round(float(z_value), 2),
+                    "p": None if p_value is None or pd.isna(p_value) else round(float(p_value), 3),
+                },
+            }
+        )
+    shown = [category.replace("_", " ") for category in CATEGORIES]
+    palette = ["#b2182b", "#ef8a62", "#fddbc7", "#f4a582", "#67a9cf", "#e7e7e7"][: len(shown)]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container",
+        "height": 420,
+        "data": {"values": values, "format": {"type": "json"}},
+        "projection": {"type": "mercator"},
+        "mark": {"type": "geoshape", "stroke": "#555", "strokeWidth": 0.4},
+        "encoding": {
+            "color": {
+                "field": "properties.category",
+                "type": "nominal",
+                "title": f"hotspot ({result.periods[-1] if result.periods else 'no periods'})",
+                "scale": {"domain": shown, "range": palette},
+            },
+            "tooltip": [
+                {"field": "properties.district", "title": "district"},
+                {"field": "properties.category", "title": "category"},
+                {"field": "properties.z", "title": "Gi* z (last period)"},
+                {"field": "properties.p", "title": "p (last period)"},
+            ],
+        },
+    }
+
+
 # routes ------------------------------------------------------------------------------------------
 
 
@@ -451,6 +493,23 @@ def api_hotspots_chart(
 ) -> Response:
     """The Vega-Lite spec of the Gi* heat map (districts ever hot x periods)."""
     return JSON(hotspots_chart(_hotspots(nigehban_of(request), query, freq, alpha, permutations)))
+
+
+@router.get("/api/analysis/hotspots/map", tags=["analysis"], summary="Hotspot map (Vega-Lite)")
+def api_hotspots_map(
+    request: Request,
+    principal: ReadPrincipal,
+    query: Filters,
+    freq: Freq = "year",
+    alpha: Alpha = 0.05,
+    permutations: Permutations = 999,
+) -> Response:
+    """The Vega-Lite spec of the hotspot map: every district coloured by its category (persistent, new,
+    emerging, intermittent, cooling, not hot), with the last period's Gi* z and p."""
+    from nigehban.web.queries_map import district_shapes
+
+    result = _hotspots(nigehban_of(request), query, freq, alpha, permutations)
+    return JSON(hotspots_map(result, district_shapes(request).features))
 
 
 @router.get("/analysis/hotspots", include_in_schema=False)

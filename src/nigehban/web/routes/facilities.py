@@ -31,7 +31,8 @@ from nigehban.auth.sessions import Principal
 from nigehban.errors import InvalidFieldValue
 from nigehban.security.facilities import EDITABLE_FIELDS, FacilityValueError
 from nigehban.security.vocabulary import FACILITY_TYPES, SCENARIO_LABELS, SCENARIOS
-from nigehban.store.schema import AUDITS, BOUNDARY_VERSIONS, FACILITIES, FORECAST_RUNS, INCIDENTS
+from nigehban.store.queries import newest, store_generation
+from nigehban.store.schema import AUDITS, BOUNDARY_VERSIONS, FACILITIES, FORECAST_RUNS
 from nigehban.taxonomy import canonical_province
 from nigehban.web.pages import render
 from nigehban.web.responses import JSON
@@ -93,25 +94,22 @@ _CACHE_LOCK = threading.Lock()
 def risk_fingerprint(app: Nigehban) -> tuple[Any, ...]:
     """What the risk of every facility depends on, read in one query of indexed maxima and small counts.
 
-    The incident record (a new incident raises the newest id; an edit, merge, undone merge or
-    accepted report sets ``updated_at``), forecasts and boundaries (a new run or version), the
-    registry (a new or changed facility) and completed audits (only those count for risk; an audit in
-    progress changes nothing, so auditors answering do not make the list compute again).
+    The incident record (its generation: :func:`~nigehban.store.queries.store_generation`), forecasts
+    and boundaries (a new run or version), the registry (a new or changed facility) and completed
+    audits (only those count for risk; an audit in progress changes nothing, so auditors answering
+    do not make the list compute again).
     """
     completed = AUDITS.c.status == "completed"
-    query = select(
-        select(func.max(INCIDENTS.c.id)).scalar_subquery(),
-        select(func.max(INCIDENTS.c.updated_at)).scalar_subquery(),
-        select(func.max(FORECAST_RUNS.c.id)).scalar_subquery(),
-        select(func.max(BOUNDARY_VERSIONS.c.id)).scalar_subquery(),
-        select(func.max(FACILITIES.c.updated_at)).scalar_subquery(),
-        select(func.count()).select_from(FACILITIES).scalar_subquery(),
-        select(func.max(AUDITS.c.completed_at)).where(completed).scalar_subquery(),
-        select(func.count()).select_from(AUDITS).where(completed).scalar_subquery(),
-    )
     with app.ready().connect() as connection:
-        row = connection.execute(query).one()
-    return tuple(row)
+        return store_generation(
+            connection,
+            newest(FORECAST_RUNS.c.id),
+            newest(BOUNDARY_VERSIONS.c.id),
+            newest(FACILITIES.c.updated_at),
+            select(func.count()).select_from(FACILITIES).scalar_subquery(),
+            select(func.max(AUDITS.c.completed_at)).where(completed).scalar_subquery(),
+            select(func.count()).select_from(AUDITS).where(completed).scalar_subquery(),
+        )
 
 
 def assessed_risks(app: Nigehban) -> tuple[list[FacilityRisk], dict[int, int]]:

@@ -26,6 +26,7 @@ def upgrade() -> None:
             ["merged_into_id", "date", "h3_res5", "district_pcode", "target_type", "perpetrator", "killed", "wounded"],
             unique=False,
         )
+        batch_op.create_index("ix_incidents_updated_at", ["updated_at"], unique=False)
     op.create_table(
         "agencies",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -112,6 +113,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.drop_index("ix_incidents_updated_at")
         batch_op.drop_index("ix_incidents_map")
         batch_op.drop_index("ix_incidents_active_killed")
         batch_op.drop_index("ix_incidents_active_date")
