@@ -411,23 +411,37 @@ def api_trends_chart(request: Request, principal: ReadPrincipal, query: Filters,
     return JSON(trends_chart(_trends(nigehban_of(request), query, freq)))
 
 
-@router.get("/analysis", include_in_schema=False)
-def trends_page(request: Request, principal: ReadPrincipal, query: Filters, freq: Freq = "year") -> Response:
-    try:
-        data: dict[str, Any] | None = trends_data(nigehban_of(request), query, freq=freq)
-        error, status = None, 200
-    except NigehbanError as problem:
-        data, error, status = None, str(problem), status_of(problem)
+def _analysis_page(
+    request: Request, section: str, query: IncidentQuery, compute: Callable[[], dict[str, Any]] | None, **context: Any
+) -> Response:
+    """An analysis page: ``compute()`` gives its data; a problem with the request is shown above the
+    form with the error's status instead (``compute`` ``None``: nothing asked yet)."""
+    data: dict[str, Any] | None = None
+    error, status = None, 200
+    if compute is not None:
+        try:
+            data = compute()
+        except NigehbanError as problem:
+            error, status = str(problem), status_of(problem)
+        except HTTPException as problem:
+            error, status = str(problem.detail), problem.status_code
     return render(
         request,
-        "analysis/trends.html",
+        f"analysis/{section}.html",
         status_code=status,
         active="analysis",
-        section="trends",
+        section=section,
         data=data,
         error=error,
-        freq=freq,
+        **context,
         **_filter_form(query),
+    )
+
+
+@router.get("/analysis", include_in_schema=False)
+def trends_page(request: Request, principal: ReadPrincipal, query: Filters, freq: Freq = "year") -> Response:
+    return _analysis_page(
+        request, "trends", query, lambda: trends_data(nigehban_of(request), query, freq=freq), freq=freq
     )
 
 
@@ -446,24 +460,9 @@ def api_spread_chart(request: Request, principal: ReadPrincipal, query: Filters)
 
 @router.get("/analysis/spread", include_in_schema=False)
 def spread_page(request: Request, principal: ReadPrincipal, query: Filters) -> Response:
-    data: dict[str, Any] | None = None
-    error, status = None, 200
-    if (query.group or "").strip():
-        try:
-            data = spread_data(nigehban_of(request), query)
-        except NigehbanError as problem:
-            error, status = str(problem), status_of(problem)
-        except HTTPException as problem:
-            error, status = str(problem.detail), problem.status_code
-    return render(
-        request,
-        "analysis/spread.html",
-        status_code=status,
-        active="analysis",
-        section="spread",
-        data=data,
-        error=error,
-        **_filter_form(query),
+    asked = bool((query.group or "").strip())
+    return _analysis_page(
+        request, "spread", query, (lambda: spread_data(nigehban_of(request), query)) if asked else None
     )
 
 
@@ -522,21 +521,12 @@ def hotspots_page(
     permutations: Permutations = 999,
 ) -> Response:
     app = nigehban_of(request)
-    try:
-        data: dict[str, Any] | None = hotspots_data(app, _hotspots(app, query, freq, alpha, permutations), query)
-        error, status = None, 200
-    except NigehbanError as problem:
-        data, error, status = None, str(problem), status_of(problem)
-    return render(
+    return _analysis_page(
         request,
-        "analysis/hotspots.html",
-        status_code=status,
-        active="analysis",
-        section="hotspots",
-        data=data,
-        error=error,
+        "hotspots",
+        query,
+        lambda: hotspots_data(app, _hotspots(app, query, freq, alpha, permutations), query),
         freq=freq,
         alpha=alpha,
         permutations=permutations,
-        **_filter_form(query),
     )
