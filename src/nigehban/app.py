@@ -5,7 +5,7 @@ The CLI, the tests (and later the web app) build it the same way::
     >>> from nigehban import Nigehban
     >>> app = Nigehban(database_url="sqlite:///:memory:")
     >>> app.init()
-    '0006'
+    '0007'
     >>> app.summary().incidents
     0
 """
@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Engine
 
+from nigehban.errors import JobError
 from nigehban.ingest.pipeline import ImportReport, Mapper, ProgressCallback, run_import
 from nigehban.settings import Settings
 from nigehban.store import database
@@ -54,6 +55,7 @@ if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy, geography
     from nigehban.extract.review import ReviewAddReport, ReviewItem
     from nigehban.forecast.alerts import Alert
     from nigehban.forecast.backtest import BacktestResult
+    from nigehban.forecast.evaluations import StoredBacktest
     from nigehban.forecast.live import ForecastRun
     from nigehban.forecast.live import Unit as ForecastUnit
     from nigehban.forecast.panel import Freq, Panel
@@ -66,6 +68,7 @@ if TYPE_CHECKING:  # imported lazily below: deduplication needs numpy, geography
     from nigehban.geo.resolver import Resolver
     from nigehban.geo.store import BoundaryVersionInfo, CrosswalkEntry
     from nigehban.ingest.dedupe import DedupeConfig, DedupeReport, MergeInfo
+    from nigehban.jobs import Job
     from nigehban.security.audits import AnswerInput, Audit, AuditComparison
     from nigehban.security.catalogue import Catalogue
     from nigehban.security.checklist import AuditChecklist
@@ -670,25 +673,56 @@ class Nigehban:
         models: Sequence[str] | None = None,
         resolution: int = 7,
         progress: ProgressCallback | None = None,
+        save: bool = False,
     ) -> BacktestResult:
         """Rolling-origin backtest of ``models`` (default: all available) from ``start`` to ``end``.
 
         Every model is fitted only on incidents dated before each period and predicts it; see
         :mod:`nigehban.forecast.backtest`. ``result.to_csv(path)`` writes the evaluation CSV.
-        Raises :class:`~nigehban.errors.ForecastError` on an empty store, missing boundaries or a
-        range outside the data.
+        With ``save``, the backtest's scores are stored with the data version it read
+        (``result.stored``; :meth:`backtests` lists them). Raises
+        :class:`~nigehban.errors.ForecastError` on an empty store, missing boundaries or a range
+        outside the data.
         """
+        import dataclasses
+        import time
+
         from nigehban.analysis.events import load_events
         from nigehban.forecast.backtest import parse_period, run_backtest
-        from nigehban.forecast.live import check_range
+        from nigehban.forecast.evaluations import save_backtest
+        from nigehban.forecast.live import check_range, data_version, model_settings
         from nigehban.forecast.registry import select_models
 
+        began = time.perf_counter()
         chosen = select_models(models)
         first, last = parse_period(start, freq, side="start"), parse_period(end, freq, side="end")
         events = load_events(self.ready())
         check_range(events, freq=freq, start=first, end=last)
         panel = self._forecast_panel(events, unit=unit, freq=freq, resolution=resolution, end=end)
-        return run_backtest(panel, chosen, start=first, end=last, horizon=horizon, progress=progress)
+        result = run_backtest(panel, chosen, start=first, end=last, horizon=horizon, progress=progress)
+        if not save:
+            return result
+        stored = save_backtest(
+            self.engine,
+            result,
+            actor=self.actor,
+            models={model.name: model_settings(model) for model in chosen},
+            data_version=data_version(self.engine, events, unit=unit),
+            seconds=time.perf_counter() - began,
+        )
+        return dataclasses.replace(result, stored=stored)
+
+    def backtests(self, *, freq: Freq | None = None, unit: ForecastUnit | None = None) -> list[StoredBacktest]:
+        """Stored backtests with every model's scores, newest first (see :mod:`nigehban.forecast.evaluations`)."""
+        from nigehban.forecast.evaluations import list_backtests
+
+        return list_backtests(self.ready(), freq=freq, unit=unit)
+
+    def backtest(self, backtest_id: int) -> StoredBacktest:
+        """One stored backtest (:class:`~nigehban.errors.BacktestNotFound` if unknown)."""
+        from nigehban.forecast.evaluations import load_backtest
+
+        return load_backtest(self.ready(), backtest_id)
 
     def forecast_run(
         self,
@@ -759,6 +793,43 @@ class Nigehban:
         )
 
     # extraction ----------------------------------------------------------------------------------
+
+    # background jobs -----------------------------------------------------------------------------
+
+    def submit_job(self, kind: str, params: Mapping[str, Any]) -> Job:
+        """Queue a background job (``forecast_run``, ``forecast_backtest``; see :mod:`nigehban.jobs`) for the
+        current actor; its parameters are checked now (:class:`~nigehban.errors.JobError`)."""
+        from nigehban.jobs import submit_job
+
+        return submit_job(self.ready(), kind, params, actor=self.actor)
+
+    def jobs(self, *, status: str | None = None, limit: int | None = 50) -> list[Job]:
+        """Background jobs, newest first."""
+        from nigehban.jobs import list_jobs
+
+        return list_jobs(self.ready(), status=status, limit=limit)
+
+    def job(self, job_id: int) -> Job:
+        """One background job (:class:`~nigehban.errors.JobNotFound` if unknown)."""
+        from nigehban.jobs import load_job
+
+        return load_job(self.ready(), job_id)
+
+    def run_job(self, job_id: int, *, worker: str | None = None) -> Job:
+        """Do job ``job_id`` here and now: a queued job is claimed first; a running one only by the
+        ``worker`` that claimed it (a :class:`~nigehban.jobs.JobRunner` hands its jobs to a child process
+        this way). Returns the job as it ended."""
+        from nigehban.jobs import claim_job, load_job, run_claimed_job, worker_name
+
+        job = load_job(self.ready(), job_id)
+        if job.status == "running" and worker is not None and job.worker == worker:
+            return run_claimed_job(self, job)
+        if job.status != "queued":
+            raise JobError(f"job {job_id} is {job.status}, not queued: it is not run again")
+        claimed = claim_job(self.engine, worker=worker or worker_name(), job_id=job_id)
+        if claimed is None:
+            raise JobError(f"job {job_id} was taken by another worker")
+        return run_claimed_job(self, claimed)
 
     def extract(
         self,

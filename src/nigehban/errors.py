@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "BacktestNotFound",
     "BoundaryFileError",
     "DatabaseNotInitialised",
     "EmptySelection",
@@ -21,6 +22,8 @@ __all__ = [
     "IncidentNotFound",
     "IndicatorFileError",
     "InvalidFieldValue",
+    "JobError",
+    "JobNotFound",
     "MappingError",
     "MergeNotFound",
     "MergeUndoError",
@@ -149,6 +152,18 @@ class GeoDataError(NigehbanError):
 
 class ForecastError(NigehbanError):
     """A forecast or backtest cannot be made as asked (empty store, no boundaries, a range outside the data)."""
+
+
+class BacktestNotFound(ForecastError, LookupError):
+    """No stored backtest has that id."""
+
+
+class JobError(NigehbanError, ValueError):
+    """A background job cannot be submitted as asked (unknown kind, bad parameters)."""
+
+
+class JobNotFound(NigehbanError, LookupError):
+    """No background job has that id."""
 
 
 class IndicatorFileError(NigehbanError):

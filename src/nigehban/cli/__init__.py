@@ -18,6 +18,7 @@ from nigehban.cli import (
     geo,
     imports,
     incidents,
+    jobs,
     plan,
     review,
     serve,
@@ -76,6 +77,7 @@ facilities.register(app)
 plan.register(app)
 users.register(app)
 serve.register(app)
+jobs.register(app)
 
 
 def main() -> None:

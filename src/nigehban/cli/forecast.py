@@ -14,6 +14,7 @@ from rich.table import Table
 from nigehban.cli.common import err_console, get_app, out_console, print_json, progress_bar
 from nigehban.errors import ForecastError
 from nigehban.forecast.alerts import Alert
+from nigehban.forecast.evaluations import StoredBacktest
 
 __all__ = ["register"]
 
@@ -54,9 +55,16 @@ def backtest(
         str | None, typer.Option("--models", help="Comma-separated model names (default: every available model).")
     ] = None,
     resolution: Annotated[int, typer.Option("--resolution", help="H3 resolution for --unit h3 (5 to 8).")] = 7,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store/--no-store", help="Keep every model's scores in the store (`forecast backtests`, the web page)."
+        ),
+    ] = True,
 ) -> None:
     """Rolling-origin backtest: for each period from --start to --end, every model is fitted only on the
-    incidents before it and predicts it. Writes the CSV the evaluation scorer reads."""
+    incidents before it and predicts it. Writes the CSV the evaluation scorer reads, and keeps each
+    model's scores in the store."""
     app = get_app(ctx)
     with progress_bar("backtest", unit_bytes=False) as progress:
         result = app.forecast_backtest(
@@ -68,15 +76,91 @@ def backtest(
             models=_models(models),
             resolution=resolution,
             progress=progress,
+            save=store,
         )
     result.to_csv(output)
     _print_notes(result.notes)
     err_console().print(
         f"backtest {result.start} to {result.end} ({freq}, horizon {horizon}): {len(result.models)} models "
         f"({', '.join(result.models)}; default {result.default_model}) x {result.units:,} units -> "
-        f"{len(result.frame):,} rows in {output}",
+        f"{len(result.frame):,} rows in {output}"
+        + (f"; scores stored as backtest {result.stored.id}" if result.stored else ""),
         highlight=False,
     )
+    if result.stored is not None:
+        out_console().print(_scores_table(result.stored))
+
+
+def _scores_table(stored: StoredBacktest) -> Table:
+    table = Table(
+        title=f"Backtest {stored.id}: {stored.unit} x {stored.freq}, {stored.start} to {stored.end}, "
+        f"horizon {stored.horizon} ({stored.units:,} units, {stored.periods} periods)"
+    )
+    for column in ("model", "AUPR", "AUROC", "Brier", "BSS", "log loss", "top 10%", "ECE", "MSLE"):
+        table.add_column(column, justify="left" if column == "model" else "right")
+
+    def number(value: float | None, digits: int = 4) -> str:
+        return "–" if value is None else f"{value:.{digits}f}"
+
+    for score in stored.scores:
+        name = score["model"] + (" (default)" if score["model"] == stored.default_model else "")
+        table.add_row(
+            name,
+            number(score["aupr"]),
+            number(score["auroc"]),
+            number(score["brier"], 5),
+            number(score["brier_skill"]),
+            number(score["log_loss"]),
+            number(score["top10_capture"]),
+            number(score["ece"]),
+            number(score["fatalities_msle"]),
+        )
+    comparison = stored.to_dict()["comparison"]
+    if comparison and comparison["aupr_gain"] is not None and comparison["brier_gain"] is not None:
+        table.caption = (
+            f"{comparison['default']} against the better baseline ({comparison['baseline']}): "
+            f"AUPR {comparison['aupr_gain']:+.1%}, Brier {comparison['brier_gain']:+.1%} (positive = better)"
+        )
+    return table
+
+
+@forecast_app.command("backtests")
+def backtests(
+    ctx: typer.Context,
+    backtest_id: Annotated[int | None, typer.Argument(help="One stored backtest (default: list them all).")] = None,
+    freq: Annotated[FreqName | None, typer.Option("--freq", help="Only backtests of months or weeks.")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Stored backtests (made by `forecast backtest`) with every model's scores, newest first."""
+    app = get_app(ctx)
+    stored = [app.backtest(backtest_id)] if backtest_id is not None else app.backtests(freq=freq)
+    if output_format == "json":
+        print_json([item.to_dict() for item in stored])
+        return
+    if output_format == "csv":
+        records: list[dict[str, object]] = [
+            {
+                "backtest_id": item.id,
+                "created_at": str(item.created_at),
+                "unit": item.unit,
+                "freq": item.freq,
+                "start": item.start,
+                "end": item.end,
+                "horizon": item.horizon,
+                **score,
+            }
+            for item in stored
+            for score in item.scores
+        ]
+        _write_csv(records)
+        return
+    for item in stored:
+        out_console().print(_scores_table(item))
+        _print_notes(item.notes)
+    if not stored:
+        err_console().print(
+            "no backtest stored yet — run `nigehban forecast backtest --start ... --end ... --output F`"
+        )
 
 
 @forecast_app.command("run")

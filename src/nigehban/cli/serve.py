@@ -33,6 +33,14 @@ def serve(
         bool, typer.Option("--trust-proxy", help="Behind your own reverse proxy: take client addresses from it.")
     ] = False,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn's log level.")] = "info",
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs/--no-jobs",
+            help="Do the forecasts and backtests asked for from the pages in each worker "
+            "(--no-jobs: leave them to `nigehban jobs work`).",
+        ),
+    ] = True,
 ) -> None:
     """Serve the web dashboard and the REST API (OpenAPI schema at /openapi.json).
 
@@ -48,6 +56,7 @@ def serve(
         os.environ["NIGEHBAN_WEB_SECURE_COOKIES"] = "true" if secure_cookies else "false"
     if trust_proxy:
         os.environ["NIGEHBAN_WEB_TRUST_PROXY"] = "true"
+    os.environ["NIGEHBAN_WEB_RUN_JOBS"] = "true" if jobs else "false"
     accounts = len(app.users())
     shown = "localhost" if host in {"127.0.0.1", "::1"} else host
     err_console().print(f"Nigehban at http://{shown}:{port}/  (store {app.settings.database_url}, {accounts} accounts)")

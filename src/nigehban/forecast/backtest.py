@@ -33,6 +33,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,9 @@ from nigehban.errors import ForecastError
 from nigehban.forecast.models.base import Forecast, ForecastModel
 from nigehban.forecast.panel import Freq, Panel
 from nigehban.forecast.registry import default_model_name
+
+if TYPE_CHECKING:
+    from nigehban.forecast.evaluations import StoredBacktest
 
 __all__ = [
     "BACKTEST_COLUMNS",
@@ -88,6 +92,8 @@ class BacktestResult:
     units: int
     notes: tuple[str, ...] = ()
     """What the user should know (short history, units without attacks, unplaced incidents)."""
+    stored: StoredBacktest | None = None
+    """The stored scores, when the backtest was saved (``app.forecast_backtest(save=True)``)."""
 
     def to_csv(self, path: str | Path) -> Path:
         """Write the rows as the evaluation contract's CSV (``default`` as ``true``/``false``)."""

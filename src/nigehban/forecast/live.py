@@ -41,6 +41,7 @@ __all__ = [
     "check_range",
     "data_version",
     "delete_run",
+    "jsonable",
     "list_runs",
     "load_run",
     "make_forecast_run",
@@ -218,8 +219,8 @@ def save_run(engine: Engine, run: ForecastRun, *, actor: str) -> int:
                 horizon=run.horizon,
                 origin_period=run.origin_period,
                 default_model=run.default_model,
-                models=_jsonable(run.models),
-                data_version=_jsonable(run.data_version),
+                models=jsonable(run.models),
+                data_version=jsonable(run.data_version),
                 notes=list(run.notes),
             )
             .returning(FORECAST_RUNS.c.id)
@@ -299,13 +300,16 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` with numpy scalars made plain and tuples made lists, ready for a JSON column."""
     if isinstance(value, dict):
-        return {str(key): _jsonable(item) for key, item in value.items()}
+        return {str(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
+        return [jsonable(item) for item in value]
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None  # JSON has no NaN or infinity (PostgreSQL refuses them)
     return value
 
 

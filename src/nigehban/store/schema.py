@@ -59,6 +59,7 @@ __all__ = [
     "API_TOKENS",
     "APP_SECRETS",
     "AUDITS",
+    "BACKTESTS",
     "BATCHES",
     "BOUNDARIES",
     "BOUNDARY_CROSSWALK",
@@ -72,6 +73,7 @@ __all__ = [
     "GROUPS_TABLE",
     "GROUP_ALIASES",
     "INCIDENTS",
+    "JOBS",
     "LOGIN_ATTEMPTS",
     "MERGES",
     "PLACES",
@@ -85,6 +87,7 @@ __all__ = [
     "AppSecretRow",
     "AttackType",
     "AuditRow",
+    "BacktestRow",
     "Base",
     "BoundaryCrosswalkRow",
     "BoundaryNeighbour",
@@ -101,6 +104,7 @@ __all__ = [
     "ImportBatch",
     "ImportReject",
     "IncidentRow",
+    "JobRow",
     "LoginAttemptRow",
     "MergeRow",
     "PlaceRow",
@@ -613,6 +617,55 @@ class AppSecretRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class BacktestRow(Base):
+    """A stored rolling-origin backtest: what was run, on which data, and every model's scores."""
+
+    __tablename__ = "backtests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(16))
+    freq: Mapped[str] = mapped_column(String(8))
+    start: Mapped[str] = mapped_column(String(16))
+    end: Mapped[str] = mapped_column(String(16))
+    horizon: Mapped[int] = mapped_column(Integer)
+    units: Mapped[int] = mapped_column(Integer)
+    periods: Mapped[int] = mapped_column(Integer)
+    default_model: Mapped[str] = mapped_column(String(64))
+    # {model name: its settings}
+    models: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # [{model, default, aupr, auroc, brier, ...}] (nigehban.forecast.scores.score_backtest)
+    scores: Mapped[list[Any]] = mapped_column(JSON)
+    data_version: Mapped[dict[str, Any]] = mapped_column(JSON)
+    notes: Mapped[list[Any]] = mapped_column(JSON)
+    seconds: Mapped[float] = mapped_column(Float)
+
+
+class JobRow(Base):
+    """Long work asked for from the web (a forecast run, a backtest), done in the background.
+
+    ``status`` goes queued -> running -> done | failed; ``heartbeat_at`` moves while it runs, so a
+    job whose worker died is found and marked failed instead of looking busy for ever.
+    """
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    worker: Mapped[str | None] = mapped_column(String(120))
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str | None] = mapped_column(String(500))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 # The Core tables, typed, for the bulk paths that bypass the ORM.
 INCIDENTS = cast(Table, IncidentRow.__table__)
 SOURCES = cast(Table, SourceRecord.__table__)
@@ -639,3 +692,5 @@ USER_SESSIONS = cast(Table, UserSessionRow.__table__)
 API_TOKENS = cast(Table, ApiTokenRow.__table__)
 LOGIN_ATTEMPTS = cast(Table, LoginAttemptRow.__table__)
 APP_SECRETS = cast(Table, AppSecretRow.__table__)
+BACKTESTS = cast(Table, BacktestRow.__table__)
+JOBS = cast(Table, JobRow.__table__)

@@ -6,7 +6,10 @@ rendered from the same data. Routes state their permission (:func:`nigehban.web.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -42,15 +45,17 @@ def create_app(nigehban: Nigehban | None = None, *, config: WebConfig | None = N
     from nigehban.web.routes import ROUTERS
 
     nigehban = nigehban or Nigehban()
+    config = config or WebConfig()
     web = FastAPI(
         title="Nigehban",
         version=__version__,
         description=DESCRIPTION,
         docs_url=None,  # the interactive docs load scripts from a CDN; the schema is at /openapi.json
         redoc_url=None,
+        lifespan=_job_worker(nigehban) if config.run_jobs else None,
     )
     web.state.nigehban = nigehban
-    web.state.config = config or WebConfig()
+    web.state.config = config
     web.state.cookie_serializer = None
     install_error_handlers(web)
     for router in ROUTERS:
@@ -61,6 +66,27 @@ def create_app(nigehban: Nigehban | None = None, *, config: WebConfig | None = N
     return web
 
 
+def _job_worker(nigehban: Nigehban) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A lifespan that runs a job worker while the app is served (each job in a child process; a store
+    in memory, which a child cannot open, in this one)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        from nigehban.jobs import JobRunner
+
+        in_memory = (
+            nigehban.settings.database_url.startswith("sqlite://") and ":memory:" in nigehban.settings.database_url
+        )
+        runner = JobRunner(nigehban, isolate=not in_memory)
+        runner.start()
+        try:
+            yield
+        finally:
+            runner.stop()
+
+    return lifespan
+
+
 def create_app_from_environment() -> FastAPI:
     """Factory for uvicorn workers: the store from ``NIGEHBAN_DATABASE_URL`` (``nigehban serve`` sets it)."""
     settings = Settings()
@@ -69,6 +95,7 @@ def create_app_from_environment() -> FastAPI:
     config = WebConfig(
         secure_cookies=_env_bool("NIGEHBAN_WEB_SECURE_COOKIES"),
         trust_proxy_headers=_env_bool("NIGEHBAN_WEB_TRUST_PROXY") or False,
+        run_jobs=_env_bool("NIGEHBAN_WEB_RUN_JOBS") or False,
     )
     return create_app(nigehban, config=config)
 

@@ -22,6 +22,10 @@ class WebConfig:
             came over HTTPS. Behind a TLS-terminating proxy, set it to ``True``.
         trust_proxy_headers: take the client address from ``X-Forwarded-For`` (only behind a proxy
             you run; otherwise anyone could pick the address login throttling counts).
+        run_jobs: run a job worker (:class:`nigehban.jobs.JobRunner`) while the app is served, so the
+            forecasts and backtests asked for from the pages get done. ``nigehban serve`` turns it on
+            (``--no-jobs`` leaves the jobs to ``nigehban jobs work``); off by default, for tests and
+            apps embedded elsewhere.
     """
 
     session: SessionConfig = dataclasses.field(default_factory=SessionConfig)
@@ -29,3 +33,4 @@ class WebConfig:
     max_body_bytes: int = 10 * 1024 * 1024
     secure_cookies: bool | None = None
     trust_proxy_headers: bool = False
+    run_jobs: bool = False

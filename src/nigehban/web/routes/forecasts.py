@@ -12,8 +12,14 @@ and backtest scores of the baselines.
   calibrated ensemble) takes minutes, so it is scored by ``nigehban forecast backtest`` instead, and
   the page says how.
 
-Forecasts are made by ``nigehban forecast run --as-of DATE``, not here: the default model takes
-several seconds even on the demo world (about 8 s), longer than a web request should hold a worker.
+- ``POST /api/forecasts/runs`` and ``POST /api/forecasts/backtests`` (and the page's forms, for an
+  analyst): a forecast run, or a backtest of every model, as a background job (202 with the job;
+  ``/jobs/{id}`` follows it). The default model takes seconds on the demo world and minutes for a
+  backtest, longer than a web request should hold a worker: :mod:`nigehban.jobs` does the work.
+- ``/api/forecasts/backtests`` and ``/forecasts/backtests/{id}``: stored backtests (made by such a
+  job or ``nigehban forecast backtest``) with every model's scores and the default model's gain
+  over the better baseline.
+
 A store without a forecast says so plainly; it never shows made-up numbers.
 """
 
@@ -24,10 +30,10 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 import altair as alt
-import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from starlette.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
 
 from nigehban.analysis.trends import jsonable_records
 from nigehban.app import Nigehban
@@ -35,10 +41,13 @@ from nigehban.auth.sessions import Principal
 from nigehban.errors import NigehbanError
 from nigehban.forecast.live import ForecastRun
 from nigehban.forecast.registry import available_models, default_model_name
+from nigehban.forecast.scores import score_backtest
+from nigehban.jobs import BacktestJob, ForecastRunJob
 from nigehban.web.pages import render
 from nigehban.web.params import MAX_ID, RowId
 from nigehban.web.responses import JSON
 from nigehban.web.routes.analysis import WIDTH, chart_spec, status_of, store_dates
+from nigehban.web.routes.facilities import posted_form
 from nigehban.web.security import nigehban_of, require
 
 __all__ = [
@@ -50,7 +59,7 @@ __all__ = [
     "router",
     "run_header",
     "runs_data",
-    "score_backtest",
+    "stored_backtests_data",
 ]
 
 router = APIRouter()
@@ -63,6 +72,7 @@ PAGE_ROWS = 500
 """Rows of the page's risk table (every district; the highest-risk H3 cells). The JSON twin has them all."""
 
 ReadPrincipal = Annotated[Principal, Depends(require("read"))]
+ForecastPrincipal = Annotated[Principal, Depends(require("run_forecasts"))]
 RunId = Annotated[int | None, Query(ge=1, le=MAX_ID, description="a stored run's id (default: the newest)")]
 Model = Annotated[str | None, Query(max_length=40, description="a model of the run (default: the run's default)")]
 Horizon = Annotated[int, Query(ge=1, le=3, description="periods ahead: 1 is the run's first forecast period")]
@@ -226,60 +236,6 @@ def forecast_chart(run: ForecastRun, risk: list[dict[str, Any]], *, model: str, 
 # backtest ----------------------------------------------------------------------------------------
 
 
-def _average_precision(y: np.ndarray, p: np.ndarray) -> float | None:
-    """Average precision with ties grouped (the evaluation scorer's definition)."""
-    if not y.any():
-        return None
-    order = np.argsort(-p, kind="mergesort")
-    y, p = y[order], p[order]
-    ends = np.r_[np.nonzero(np.diff(p))[0], len(p) - 1]
-    hits = np.cumsum(y)[ends]
-    precision = hits / (ends + 1)
-    recall_gain = np.diff(np.r_[0, hits]) / y.sum()
-    return float((precision * recall_gain).sum())
-
-
-def _auroc(y: np.ndarray, p: np.ndarray) -> float | None:
-    from scipy.stats import rankdata
-
-    positives = int(y.sum())
-    negatives = len(y) - positives
-    if not positives or not negatives:
-        return None
-    ranks = rankdata(p)  # ties share their mean rank
-    return float((ranks[y == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
-
-
-def score_backtest(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Scores per model of backtest rows (:data:`~nigehban.forecast.backtest.BACKTEST_COLUMNS`) for whether
-    a unit had an attack in a period: average precision (AUPR, the main ranking score), AUROC, Brier
-    score and its skill against a constant forecast of the base rate, log loss (probabilities clipped to
-    [1e-6, 1 - 1e-6]) -- the definitions of the evaluation's ``score_forecast.py``."""
-    scores = []
-    for model, rows in frame.groupby("model", sort=False):
-        rows = rows.sort_values(["unit_id", "period"], kind="stable")
-        y = (rows["observed_attacks"].to_numpy(dtype=float) > 0).astype(int)
-        p = np.clip(rows["p_attack"].to_numpy(dtype=float), 1e-6, 1 - 1e-6)
-        base_rate = float(y.mean())
-        brier = float(((p - y) ** 2).mean())
-        constant = float(((base_rate - y) ** 2).mean())
-        scores.append(
-            {
-                "model": str(model),
-                "default": bool(rows["default"].iloc[0]),
-                "aupr": _average_precision(y, p),
-                "auroc": _auroc(y, p),
-                "brier": brier,
-                "brier_skill": 1 - brier / constant if constant else None,
-                "log_loss": float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean()),
-                "cells": len(rows),
-                "attack_cells": int(y.sum()),
-                "base_rate": base_rate,
-            }
-        )
-    return scores
-
-
 def _period_label(period: pd.Period, freq: str) -> str:
     return str(period) if freq == "month" else period.start_time.date().isoformat()
 
@@ -361,6 +317,27 @@ def backtest_data(
     }
 
 
+def stored_backtests_data(app: Nigehban, *, limit: int | None = 20) -> list[dict[str, Any]]:
+    """Stored backtests, newest first, each with every model's scores (best AUPR first) and the default
+    model's gain over the better baseline."""
+    return [backtest.to_dict() for backtest in app.backtests()[:limit]]
+
+
+def default_as_of(app: Nigehban) -> str:
+    """The day the page offers to forecast from: today, or the day after the last incident when the
+    store's data end earlier (a forecast needs the incidents before the period it forecasts)."""
+    _, last_date = store_dates(app)
+    today = dt.date.today()
+    if last_date is None:
+        return today.isoformat()
+    return min(today, last_date + dt.timedelta(days=1)).isoformat()
+
+
+def _submit(app: Nigehban, principal: Principal, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    with app.acting_as(principal.name):
+        return app.submit_job(kind, params).to_dict()
+
+
 # routes ------------------------------------------------------------------------------------------
 
 
@@ -418,6 +395,43 @@ def api_backtest(
     return JSON(
         backtest_data(nigehban_of(request), freq=freq, start=start, end=end, horizon=horizon, unit=unit, models=models)
     )
+
+
+@router.post("/api/forecasts/runs", tags=["forecasts"], summary="Make a forecast (a background job)", status_code=202)
+def api_submit_run(request: Request, principal: ForecastPrincipal, body: ForecastRunJob) -> Response:
+    """Queue a forecast run (the default model and the baselines, fitted on the incidents before the
+    period containing ``as_of``); answers 202 with the job (``GET /api/jobs/{id}`` follows it; its
+    ``result.run_id`` is the stored run). The run is stored under the user who asked."""
+    data = _submit(nigehban_of(request), principal, "forecast_run", body.model_dump(mode="json"))
+    return JSON(data, status_code=202, headers={"Location": f"/api/jobs/{data['id']}"})
+
+
+@router.get("/api/forecasts/backtests", tags=["forecasts"], summary="Stored backtests and their scores")
+def api_backtests(
+    request: Request,
+    principal: ReadPrincipal,
+    limit: Annotated[int, Query(ge=1, le=500, description="at most this many, newest first")] = 20,
+) -> Response:
+    """Stored backtests (``nigehban forecast backtest`` or a backtest job), newest first, with every
+    model's scores (AUPR, AUROC, Brier, ...: the evaluation scorer's definitions) and the default
+    model's gain over the better baseline."""
+    return JSON(stored_backtests_data(nigehban_of(request), limit=limit))
+
+
+@router.post(
+    "/api/forecasts/backtests", tags=["forecasts"], summary="Backtest the models (a background job)", status_code=202
+)
+def api_submit_backtest(request: Request, principal: ForecastPrincipal, body: BacktestJob) -> Response:
+    """Queue a rolling-origin backtest of every model (or ``models``) from ``start`` to ``end``; its
+    scores are stored (``result.backtest_id``). Answers 202 with the job."""
+    data = _submit(nigehban_of(request), principal, "forecast_backtest", body.model_dump(mode="json"))
+    return JSON(data, status_code=202, headers={"Location": f"/api/jobs/{data['id']}"})
+
+
+@router.get("/api/forecasts/backtests/{backtest_id}", tags=["forecasts"], summary="One stored backtest")
+def api_stored_backtest(request: Request, principal: ReadPrincipal, backtest_id: RowId) -> Response:
+    """A stored backtest: what ran, on which data, and every model's scores."""
+    return JSON(nigehban_of(request).backtest(backtest_id).to_dict())
 
 
 @router.get("/api/forecasts/{run_id}", tags=["forecasts"], summary="One stored forecast")
@@ -490,6 +504,8 @@ def forecasts_page(
         page_rows=PAGE_ROWS,
         backtest_range=default_backtest_range(app, "month"),
         backtest_models=WEB_BACKTEST_MODELS,
+        stored_backtests=stored_backtests_data(app, limit=10),
+        as_of=default_as_of(app),
         today=dt.date.today().isoformat(),
     )
 
@@ -525,3 +541,38 @@ def backtest_page(
         backtest=backtest,
         error=error,
     )
+
+
+@router.get("/forecasts/backtests/{backtest_id}", include_in_schema=False)
+def stored_backtest_page(request: Request, principal: ReadPrincipal, backtest_id: RowId) -> Response:
+    """A stored backtest (the HTML twin of ``/api/forecasts/backtests/{id}``)."""
+    stored = nigehban_of(request).backtest(backtest_id).to_dict()
+    return render(request, "forecasts/stored_backtest.html", active="forecasts", stored=stored)
+
+
+def _form_params(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of a page's form that were filled in (an empty field takes the default)."""
+    params: dict[str, Any] = {}
+    for name in names:
+        value = form.get(name)
+        if isinstance(value, str) and value.strip():
+            params[name] = value.strip()
+    return params
+
+
+@router.post("/forecasts/run", include_in_schema=False)
+async def submit_run_form(request: Request, principal: ForecastPrincipal) -> Response:
+    """The page's "forecast now" form: queue the job, then follow it on its page."""
+    async with posted_form(request) as form:
+        params = _form_params(form, ("as_of", "freq", "horizon"))
+    job = await run_in_threadpool(_submit, nigehban_of(request), principal, "forecast_run", params)
+    return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
+
+
+@router.post("/forecasts/backtests", include_in_schema=False)
+async def submit_backtest_form(request: Request, principal: ForecastPrincipal) -> Response:
+    """The page's "backtest every model" form: queue the job, then follow it on its page."""
+    async with posted_form(request) as form:
+        params = _form_params(form, ("start", "end", "freq", "horizon"))
+    job = await run_in_threadpool(_submit, nigehban_of(request), principal, "forecast_backtest", params)
+    return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
