@@ -1,13 +1,15 @@
 """The dashboard in a real browser (Debian's Chromium through Playwright): sign in, filter the map
 and open a district, open incidents and edit one with a reason, accept a review candidate, fill and
-submit an audit on a phone-sized screen. Every page must load with no script error and nothing
+submit an audit on a phone-sized screen, make a forecast and follow its background job. Every page must load with no script error and nothing
 refused by the content security policy. Screenshots are saved as test artefacts (see
 tests/web/browser.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +35,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Nigehb
     nigehban.demo_boundaries()
     for role in ("admin", "analyst", "auditor", "viewer"):
         nigehban.create_user(role, role=role, password=PASSWORD)
-    with live_server(nigehban, CONFIG) as url:
+    # with the server's job worker, as `nigehban serve` runs it (each job in a child process)
+    with live_server(nigehban, dataclasses.replace(CONFIG, run_jobs=True)) as url:
         yield url, nigehban
     nigehban.close()
 
@@ -140,9 +143,9 @@ def test_filter_the_map_and_open_a_district(site: tuple[str, Nigehban], browser:
     form.locator("input[name=since]").fill("2023-01-01")
     form.locator("input[name=until]").fill("2023-12-31")
     form.locator("input[name=group]").fill("TTP")
+    loads = int(page.get_attribute("[data-testid=map]", "data-loads") or 0)
     page.click("[data-testid=map-submit]")
-    page.wait_for_selector("[data-testid=map][data-ready=false]", state="attached")
-    page.wait_for_selector("[data-testid=map][data-ready=true]")
+    page.wait_for_selector(f"[data-testid=map][data-loads='{loads + 1}'][data-ready=true]")
     filtered = sum(int(cell.get_attribute("data-incidents") or 0) for cell in cells.all())
     expected = [
         incident
@@ -222,4 +225,32 @@ def test_fill_and_submit_an_audit_on_a_phone(site: tuple[str, Nigehban], browser
     page.wait_for_selector("[data-testid=audit-completed]")
     page.screenshot(path=str(screenshot_path("audit-phone-completed")), full_page=True)
     assert nigehban.audit(audit_id).status == "completed"
+    assert ERRORS[id(page)] == []
+
+
+def test_make_a_forecast_and_follow_its_job_to_the_run(site: tuple[str, Nigehban], browser: Browser) -> None:
+    url, nigehban = site
+    runs_before = {run.id for run in nigehban.forecast_runs()}
+    page = _page(browser)
+    _sign_in(page, url, "analyst", then="/forecasts")
+    form = page.locator("[data-testid=run-forecast-form]")
+    form.locator("input[name=as_of]").fill("2024-12-01")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/jobs/\d+$"))
+    job_id = int(page.url.rsplit("/", 1)[1])
+    page.screenshot(path=str(screenshot_path("forecast-job-running")), full_page=True)
+    # the server's worker does it (the default model and the baselines); the page updates itself
+    page.wait_for_selector("[data-testid=job][data-status=done]", timeout=180_000)
+    job = nigehban.job(job_id)
+    assert job.status == "done", job.error
+    assert job.result is not None
+    run_id = job.result["run_id"]
+    assert run_id not in runs_before
+    page.screenshot(path=str(screenshot_path("forecast-job-done")), full_page=True)
+    page.click("[data-testid=job-result-link]")
+    page.wait_for_url(re.compile(rf"/forecasts\?run={run_id}$"))
+    assert f"Run {run_id}: district × month from 2024-12" in page.locator("[data-testid=forecast-run] h2").inner_text()
+    assert page.locator("[data-testid=forecast-table] tbody tr").count() == 50  # every demo district
+    stored = nigehban.forecast(run_id)
+    assert (stored.actor, stored.default_model) == ("analyst", "ensemble")
     assert ERRORS[id(page)] == []

@@ -305,6 +305,13 @@
     });
   }
 
+  // data-loads counts the loads finished: a test waits for the next one (a fast load may flip
+  // data-ready to false and back before anything sees it)
+  function loaded() {
+    element.dataset.loads = String(Number(element.dataset.loads || "0") + 1);
+    element.dataset.ready = "true";
+  }
+
   if (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -314,7 +321,7 @@
       window.history.replaceState(null, "", "/map?" + params.toString());
       // data-ready says when the map shows what the filters ask for (tests and benchmarks wait on it)
       element.dataset.ready = "false";
-      refresh(false).then(function () { element.dataset.ready = "true"; });
+      refresh(false).then(loaded);
     });
   }
   if (metricSelect) {
@@ -333,5 +340,5 @@
     }, 150);
   });
 
-  refresh(true).then(function () { element.dataset.ready = "true"; });
+  refresh(true).then(loaded);
 })();
