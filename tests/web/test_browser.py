@@ -1,8 +1,8 @@
 """The dashboard in a real browser (Debian's Chromium through Playwright): sign in, filter the map
 and open a district, open incidents and edit one with a reason, accept a review candidate, fill and
-submit an audit on a phone-sized screen, make a forecast and follow its background job. Every page must load with no script error and nothing
-refused by the content security policy. Screenshots are saved as test artefacts (see
-tests/web/browser.py)."""
+submit an audit on a phone-sized screen, make a forecast and follow its background job. Every page
+must load with no script error and nothing refused by the content security policy. Screenshots are
+saved as test artefacts (see tests/web/browser.py)."""
 
 from __future__ import annotations
 
