@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nigehban import Nigehban
+from nigehban import InvalidFieldValue, Nigehban
 from nigehban.security.facilities import (
     FacilityFileError,
     FacilityInput,
@@ -149,6 +149,10 @@ def test_without_boundaries_the_district_is_kept_as_named(app: Nigehban) -> None
     assert (facility.district, facility.district_pcode, facility.province) == ("Peshawar", None, "Khyber Pakhtunkhwa")
     with pytest.raises(FacilityFileError, match="district must be named"):
         app.add_facility(FacilityInput(code="PS-2", name="SYNTHETIC PS 2", facility_type="police_station"))
+    # a province filter is checked: KPK is Khyber Pakhtunkhwa, Gondwana is no province
+    assert [item.code for item in app.facilities(province="KPK")] == ["PS-1"]
+    with pytest.raises(InvalidFieldValue, match="province.*Gondwana.*not a province or territory of Pakistan"):
+        app.facilities(province="Gondwana")
 
 
 def test_relocation_after_boundaries_arrive(app: Nigehban) -> None:

@@ -46,7 +46,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, insert, select, update
 
-from nigehban.errors import NigehbanError
+from nigehban.errors import InvalidFieldValue, NigehbanError
 from nigehban.geo.boundaries import PROVINCE_PCODES
 from nigehban.geo.boundaryset import BoundarySet
 from nigehban.geo.resolution import PlaceQuery
@@ -648,7 +648,10 @@ def list_facilities(
     if district:
         query = query.where((table.c.district_pcode == district) | (table.c.district.ilike(district)))
     if province:
-        query = query.where(table.c.province == canonical_province(province))
+        try:
+            query = query.where(table.c.province == canonical_province(province))
+        except KeyError:
+            raise InvalidFieldValue("province", province, "not a province or territory of Pakistan") from None
     if facility_type:
         query = query.where(table.c.facility_type == facility_type)
     if dataset:
