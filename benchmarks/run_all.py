@@ -18,6 +18,7 @@ from benchmarks import (
     bench_geo_names,
     bench_geo_pip,
     bench_import,
+    bench_jobs,
     bench_patrol,
     bench_plan,
     bench_web,
@@ -50,6 +51,7 @@ def main() -> None:
         bench_plan.main([])
         bench_patrol.main([])
         bench_web.main([])
+        bench_jobs.main()
     print(table())
 
 
