@@ -53,6 +53,22 @@ def test_parameters_are_checked_when_submitted(app: Nigehban) -> None:
         app.job(3)
 
 
+def test_the_same_job_twice_is_one_job_and_the_queue_has_a_limit(
+    app: Nigehban, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = app.submit_job("forecast_run", {"as_of": "2012-01-01"})
+    with app.acting_as("another analyst"):
+        again = app.submit_job("forecast_run", {"as_of": "2012-01-01", "freq": "month"})  # the same, defaults given
+    assert again.id == first.id
+    other = app.submit_job("forecast_run", {"as_of": "2012-01-01", "horizon": 2})
+    assert other.id != first.id
+    monkeypatch.setattr("nigehban.jobs.MAX_WAITING", 2)
+    with pytest.raises(JobError, match="2 jobs are already queued or running: wait until some are done"):
+        app.submit_job("forecast_run", {"as_of": "2012-03-01"})
+    assert app.submit_job("forecast_run", {"as_of": "2012-01-01"}).id == first.id  # asking again is no new job
+    assert len(app.jobs()) == 2
+
+
 def test_a_job_is_claimed_by_one_worker_only(app: Nigehban) -> None:
     first = app.submit_job("forecast_run", {"as_of": "2012-01-01"})
     second = app.submit_job("forecast_run", {"as_of": "2012-02-01"})

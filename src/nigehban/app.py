@@ -712,11 +712,13 @@ class Nigehban:
         )
         return dataclasses.replace(result, stored=stored)
 
-    def backtests(self, *, freq: Freq | None = None, unit: ForecastUnit | None = None) -> list[StoredBacktest]:
+    def backtests(
+        self, *, freq: Freq | None = None, unit: ForecastUnit | None = None, limit: int | None = None
+    ) -> list[StoredBacktest]:
         """Stored backtests with every model's scores, newest first (see :mod:`nigehban.forecast.evaluations`)."""
         from nigehban.forecast.evaluations import list_backtests
 
-        return list_backtests(self.ready(), freq=freq, unit=unit)
+        return list_backtests(self.ready(), freq=freq, unit=unit, limit=limit)
 
     def backtest(self, backtest_id: int) -> StoredBacktest:
         """One stored backtest (:class:`~nigehban.errors.BacktestNotFound` if unknown)."""

@@ -73,6 +73,8 @@ HEARTBEAT_SECONDS = 5.0
 """How often a running job shows it is alive."""
 STALE_AFTER = dt.timedelta(minutes=2)
 """A running job whose heartbeat is older than this lost its worker."""
+MAX_WAITING = 20
+"""Jobs queued or running at most: one worker does a backtest of every model in a minute or more."""
 
 Period = Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="YYYY-MM (weeks: YYYY-MM or YYYY-MM-DD)")
 
@@ -230,8 +232,25 @@ def validate_params(kind: str, params: Mapping[str, Any]) -> BaseModel:
 
 
 def submit_job(engine: Engine, kind: str, params: Mapping[str, Any], *, actor: str) -> Job:
-    """Check ``params`` and queue a job of ``kind`` for ``actor``."""
+    """Check ``params`` and queue a job of ``kind`` for ``actor``.
+
+    The same job (kind and parameters) already queued or running is returned instead of a second
+    one (a double click, two analysts asking at once); a queue already holding :data:`MAX_WAITING`
+    jobs refuses more (:class:`~nigehban.errors.JobError`) rather than growing without end.
+    """
     checked = validate_params(kind, params).model_dump(mode="json")
+    with engine.connect() as connection:
+        waiting = connection.execute(
+            select(JOBS.c.id, JOBS.c.kind, JOBS.c.params).where(JOBS.c.status.in_(("queued", "running")))
+        ).all()
+    for job_id, waiting_kind, waiting_params in waiting:
+        if waiting_kind == kind and waiting_params == checked:
+            return load_job(engine, int(job_id))
+    if len(waiting) >= MAX_WAITING:
+        raise JobError(
+            f"{len(waiting)} jobs are already queued or running: wait until some are done "
+            "(`nigehban jobs list` shows them)"
+        )
     with engine.begin() as connection:
         job_id = connection.execute(
             insert(JOBS)

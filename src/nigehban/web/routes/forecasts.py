@@ -1,17 +1,15 @@
 """The forecasts page and its JSON twins: stored forecast runs, the risk of every district, alerts,
-and backtest scores of the baselines.
+backtest scores of every model, and forecasts and backtests made from the page.
 
 - ``/forecasts`` and ``/api/forecasts``: the newest stored run (or ``?run=ID``): the districts (or
   H3 cells) by probability of an attack in the forecast period, for the run's default model or
   another it holds, with the run's as-of date, models and the version of the data it read.
 - ``/api/forecasts/runs``, ``/api/forecasts/{run_id}``, ``/api/alerts``: as ``nigehban forecast runs``,
   ``forecast show`` and ``nigehban alerts``.
-- ``/api/forecasts/backtest`` (and the page's backtest form): a rolling-origin backtest of the
-  baselines (climatology, EWMA), scored as the evaluation scorer does (average precision, Brier,
-  log loss). The baselines take a fraction of a second per year of months; the default model (the
-  calibrated ensemble) takes minutes, so it is scored by ``nigehban forecast backtest`` instead, and
-  the page says how.
-
+- ``/api/forecasts/backtest`` (and the page's form for it): a rolling-origin backtest of the
+  baselines (climatology, EWMA) within the request, scored as the evaluation scorer does. The
+  baselines take a fraction of a second per year of months; the other models take minutes, so
+  they are backtested by a job (below).
 - ``POST /api/forecasts/runs`` and ``POST /api/forecasts/backtests`` (and the page's forms, for an
   analyst): a forecast run, or a backtest of every model, as a background job (202 with the job;
   ``/jobs/{id}`` follows it). The default model takes seconds on the demo world and minutes for a
@@ -320,7 +318,7 @@ def backtest_data(
 def stored_backtests_data(app: Nigehban, *, limit: int | None = 20) -> list[dict[str, Any]]:
     """Stored backtests, newest first, each with every model's scores (best AUPR first) and the default
     model's gain over the better baseline."""
-    return [backtest.to_dict() for backtest in app.backtests()[:limit]]
+    return [backtest.to_dict() for backtest in app.backtests(limit=limit)]
 
 
 def default_as_of(app: Nigehban) -> str:
