@@ -151,7 +151,7 @@ def test_without_boundaries_the_district_is_kept_as_named(app: Nigehban) -> None
         app.add_facility(FacilityInput(code="PS-2", name="SYNTHETIC PS 2", facility_type="police_station"))
     # a province filter is checked: KPK is Khyber Pakhtunkhwa, Gondwana is no province
     assert [item.code for item in app.facilities(province="KPK")] == ["PS-1"]
-    with pytest.raises(InvalidFieldValue, match="province.*Gondwana.*not a province or territory of Pakistan"):
+    with pytest.raises(InvalidFieldValue, match=r"province.*Gondwana.*not a province or territory of Pakistan"):
         app.facilities(province="Gondwana")
 
 
