@@ -387,11 +387,16 @@ def run_claimed_job(app: Nigehban, job: Job) -> Job:
 def fail_stale_jobs(engine: Engine, *, older_than: dt.timedelta = STALE_AFTER) -> int:
     """Mark failed the running jobs whose heartbeat stopped ``older_than`` ago (their worker died)."""
     limit = utcnow() - older_than
+    stale = (JOBS.c.status == "running", JOBS.c.heartbeat_at < limit)
+    with engine.connect() as connection:
+        # read first: a worker looks every second, and an update that finds nothing still takes SQLite's write lock
+        if connection.execute(select(JOBS.c.id).where(*stale).limit(1)).first() is None:
+            return 0
     with engine.begin() as connection:
         return int(
             connection.execute(
                 update(JOBS)
-                .where(JOBS.c.status == "running", JOBS.c.heartbeat_at < limit)
+                .where(*stale)
                 .values(
                     status="failed",
                     finished_at=utcnow(),
