@@ -94,3 +94,40 @@ def test_number_words() -> None:
         100,
     ]
     assert parse_number("several") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "killed_perpetrators"),
+    [
+        # headline in the present tense; an intention is not a death
+        ("Gunmen kill six PPP workers in Attock", 6, 0),
+        ("Militants kill 3 FC soldiers, injure 5 in Kurram ambush", 3, 0),
+        ("Police foil plot to kill judge in Multan", 0, 0),
+        ("Taliban vow to kill 10 soldiers for every fighter killed in the operation", 0, 0),
+        # "to death" and "fatally"
+        ("The tribal leader was shot to death outside a mosque in Quetta on Tuesday.", 1, 0),
+        ("Gunmen on motorcycles fatally shot three Chinese engineers and their Pakistani driver in Hub.", 4, 0),
+        ("Unidentified militants decapitated three civilians in Mingora, police said.", 3, 0),
+        # an age is not a count
+        ("A roadside bomb hit a jeep near Razmak, killing a 10-year-old boy and wounding three people.", 1, 0),
+        ("Two girls, aged six and eight, were killed when the device went off in their courtyard.", 2, 0),
+        # a time and a date are not counts
+        ("On Saturday afternoon around 1600, five civilians were killed in the mosque blast.", 5, 0),
+        ("The councillor was kidnapped on Wednesday. On 08/28/2009 his body was found; he had been killed.", 1, 0),
+        # "along with", pairs named without a number, the victims as "them"
+        ("Six civilians were killed, along with four soldiers and three children.", 13, 0),
+        ("The JWP vice-president was shot dead alongside his driver in Quetta.", 2, 0),
+        ("Militants killed the tribal elder along with his two sons in Bajaur.", 3, 0),
+        ("Assailants killed one tribal elder, his son and mother-in-law in Shawar.", 3, 0),
+        ("The tribal elder's nephew and driver were killed in the attack in Jamrud.", 2, 0),
+        ("Haider and his driver were killed and other bystanders were injured.", 2, 0),
+        ("Militants kidnapped two tribal leaders in Mohmand and later beheaded them.", 2, 0),
+        # a campaign's total is not this attack's toll
+        ("He was one of more than 200 party activists assassinated so far in Swat.", 0, 0),
+        # "pro-Taliban" describes the victim, not an attacker
+        ("A pro-Taliban cleric was assassinated in Karachi along with a fellow cleric.", 2, 0),
+    ],
+)
+def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators: int) -> None:
+    values = _values(text)
+    assert (values["killed"], values["killed_perpetrators"]) == (killed, killed_perpetrators)

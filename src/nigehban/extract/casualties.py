@@ -10,6 +10,14 @@
   ("19 police officials and two militants were killed", "at least 3 people died", "four dead"),
   after it for active and gerund forms ("killing 25", "injuring fifteen", "shot dead two engineers",
   "leaving 5 dead and 12 injured"). Counts after ``including``/``among them`` are subsets and skipped.
+  "Shot/stabbed/beaten to death", "fatally shot", "decapitated", "hanged" are deaths; "kill" in the
+  present counts with an explicit number ("Gunmen kill six workers") and never as an intention
+  ("attempted to kill", "vowed to kill 10 soldiers"). Counts joined by "along with"/"alongside" add
+  ("six civilians were killed, along with four soldiers"); a pair named without a number counts two
+  ("his son and mother-in-law", "the elder's nephew and driver", "Haider and his driver"); "killed
+  them" takes the victims counted earlier in the sentence. Ages ("a 10-year-old boy", "aged six and
+  eight"), times ("around 1600") and dates ("08/28/2009") are not counts, and a campaign's total
+  ("200 activists assassinated so far") is not the attack's toll.
 - **Who**: a count whose noun names attackers (militants, attackers, assailants, bombers, terrorists,
   gunmen, insurgents, ...) goes to ``killed_perpetrators``/``wounded_perpetrators``; every other count
   to the victims. "The attacker was also killed", "the suicide bomber blew himself up", "the bomber
@@ -78,6 +86,8 @@ _TENS = {
     "eighty": 80,
     "ninety": 90,
 }
+_DETERMINERS = ("a", "an", "the", "his", "her", "their")
+"""Count one person when a singular person noun follows ("the attacker", "their driver")."""
 _VAGUE = ("dozens", "scores", "several", "many", "hundreds", "numerous", "some", "multiple", "a number")
 
 _WORD_NUMBER = (
@@ -93,13 +103,15 @@ _NUMBER = (
     r"\b(?:(?:at\s+least|up\s+to|as\s+many\s+as|about|around|nearly|almost|over|more\s+than|some|approximately|roughly|"
     r"another|"
     r"only|just)\s+)?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|" + _WORD_NUMBER + r"|half\s+a\s+dozen|a\s+dozen|dozens|scores|several|many|"
-    r"hundreds|numerous|multiple|a|an|the|his|her|both|them\s+both|them\s+all)\b"
+    r"(?P<num>(?<![/:])(?:\d{1,3}(?:,\d{3})+|\d+)(?![/:]\d)|"
+    + _WORD_NUMBER
+    + r"|half\s+a\s+dozen|a\s+dozen|dozens|scores|several|many|"
+    r"hundreds|numerous|multiple|a|an|the|his|her|their|both|them\s+both|them\s+all)\b"
 )
 _NUMBER_RE = re.compile(_NUMBER, re.IGNORECASE)
 
-_PERPETRATOR = re.compile(
-    r"\b(?:militants?|attackers?|assailants?|(?:suicide\s+)?bombers?|terrorists?|gunm[ae]n|insurgents?|perpetrators?|"
+_PERPETRATOR = re.compile(  # not "pro-Taliban cleric", "anti-Taliban elder", "ex-militant"
+    r"\b(?<!-)(?:militants?|attackers?|assailants?|(?:suicide\s+)?bombers?|terrorists?|gunm[ae]n|insurgents?|perpetrators?|"
     r"rebels?|kidnappers?|abductors?|hijackers?|miscreants?|extremists?|fighters?|jihadis?|talibans?|assassins?|"
     r"suspects?|raiders?)\b",
     re.IGNORECASE,
@@ -113,12 +125,13 @@ _SECURITY = re.compile(
 )
 _CIVIL_OFFICIAL = re.compile(r"\b(?:government|polio|health|election|tribal|local)\s+officials?\b", re.IGNORECASE)
 
-_KILL = r"killed|killing|kills|dead|died|die|slain|martyred|shot\s+dead|executed|assassinated|lynched|slaughtered|strangled|lost\s+(?:their|his|her)\s+lives?|deaths?|dying|murdered|beheaded|massacred|gunned\s+down|fatalities|lifeless|bodies|lives"  # noqa: E501
+_KILL = r"(?:shot|stabbed|beaten|burnt|burned|hacked|tortured|stoned|strangled|bludgeoned|crushed)\s+to\s+death|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|killed|killing|kills|kill|dead|died|die|slain|martyred|shot\s+dead|executed|assassinated|lynched|slaughtered|strangled|lost\s+(?:their|his|her)\s+lives?|deaths?|dying|murdered|beheaded|decapitated|hanged|massacred|gunned\s+down|fatalities|lifeless|bodies|lives"  # noqa: E501
 _WOUND = r"injured|injuring|injures|injuries|wounded|wounding|hurt|hurting|casualties"
 _KEYWORD = re.compile(r"\b(?P<kill>" + _KILL + r")\b|\b(?P<wound>" + _WOUND + r")\b", re.IGNORECASE)
 _ACTIVE_AFTER = re.compile(
-    r"^(?:killing|kills|killed|shot\s+dead|injuring|injures|injured|wounding|wounded|hurting|gunned\s+down|"
-    r"murdered|massacred|beheaded|slain|executed|assassinated|lynched|slaughtered|strangled)$",
+    r"^(?:killing|kills|kill|killed|shot\s+dead|(?:shot|stabbed|beaten|burnt|burned|hacked|tortured|stoned|strangled"
+    r"|bludgeoned|crushed)\s+to\s+death|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|injuring|injures|injured|wounding|wounded|hurting|gunned\s+down|"
+    r"murdered|massacred|beheaded|decapitated|hanged|slain|executed|assassinated|lynched|slaughtered|strangled)$",
     re.IGNORECASE,
 )
 _PASSIVE_BEFORE = re.compile(
@@ -140,7 +153,7 @@ _SUBSET = re.compile(
 _NOUN_WORDS = re.compile(r"[\s,-]*((?:[A-Za-z'’.-]+\s*){0,6})")
 _NOUN_STOP = re.compile(
     r"\b(?:were|was|are|is|have|has|had|when|by|in|at|on|and|or|who|after|as|to|from|during|near|inside|outside|"
-    r"while|with|within)\b|[,;.]",
+    r"while|with|within|for)\b|[,;.]",
     re.IGNORECASE,
 )
 _NONE = re.compile(
@@ -176,6 +189,32 @@ _DURATION = re.compile(
 )
 
 
+# "kill" in the present (headlines: "Gunmen kill six workers") counts only with an explicit number and not
+# as an intention ("attempted to kill the judge", "threatened to kill").
+_EXPLICIT_COUNT = re.compile(
+    r"\s+(?:at\s+least\s+|up\s+to\s+|about\s+|some\s+|nearly\s+|over\s+)?(?:\d|(?:" + _WORD_NUMBER + r")\b)",
+    re.IGNORECASE,
+)
+_INTENT = re.compile(
+    r"\b(?:attempt\w*|tr(?:y|ied|ying)|plot\w*|plann?\w*|threat\w*|vow\w*|want\w*|intend\w*|sought|seek\w*|bid"
+    r"|fail\w*|would|will|could|can|may|might|not|n't|never|order\w*|conspir\w*|aim\w*|wish\w*|sworn|swore)\b"
+    r"(?:\s+\w+){0,3}\s*$",
+    re.IGNORECASE,
+)
+# Totals of a campaign rather than of this attack: "one of more than 200 activists killed so far".
+_BACKGROUND = re.compile(
+    r"[^.;]{0,60}?\b(?:(?:so|thus)\s+far|to\s+date|this\s+year|since\s+(?:\d{4}|January|February|March|April|May"
+    r"|June|July|August|September|October|November|December)|in\s+(?:the\s+)?(?:past|last|recent)\s+(?:\w+\s+)?"
+    r"(?:years?|months?|weeks?))\b",
+    re.IGNORECASE,
+)
+# "... were killed, along with four soldiers", "was shot dead alongside his driver".
+_ALONG_WITH = re.compile(r"[^.;:]{0,80}?\b(?:along\s*with|alongside|together\s+with)\s+", re.IGNORECASE)
+# "killed them", "beheaded them": the victims counted earlier in the sentence.
+_THEM = re.compile(r"\s+(?:all\s+of\s+)?them\b(?!\s+(?:both|all)\b)", re.IGNORECASE)
+_AGE = re.compile(r"\s*(?:\d+|" + _WORD_NUMBER + r")[\s-]+(?:years?|months?)[\s-]+old\b", re.IGNORECASE)
+
+
 def parse_number(word: str) -> int | None:
     """A count from digits or English number words; ``None`` for vague quantities.
 
@@ -185,7 +224,7 @@ def parse_number(word: str) -> int | None:
     text = re.sub(r"\s+", " ", word.strip().lower().replace("-", " "))
     if text.replace(",", "").isdecimal():
         return int(text.replace(",", ""))
-    if text in ("a", "an", "the", "his", "her"):
+    if text in _DETERMINERS:
         return 1
     if text in ("both", "them both"):
         return 2
@@ -280,22 +319,28 @@ def _count_at(segment: str, match: re.Match[str], offset: int, *, after: bool) -
     """The count a number match starts, and where its noun ends (``None`` when it counts no one)."""
     word = match["num"].lower()
     partitive = _PARTITIVE.match(segment, match.end())  # "one of the attackers": the noun after "of the"
+    if partitive is None and word in _DETERMINERS:
+        partitive = _AGE.match(segment, match.end())  # "a 10-year-old boy": the noun after the age
     noun_match = _NOUN_WORDS.match(segment, partitive.end() if partitive else match.end())
     noun = noun_match.group(1) if noun_match else ""
     head_text = _NOUN_STOP.split(noun, maxsplit=1)[0]
     noun_start = partitive.end() if partitive else match.end()
     noun_end = noun_start + (len(noun_match.group(0)) - len(noun) if noun_match else 0) + len(head_text.rstrip())
-    if re.search(r"(?i)\b(?:no|aged?|ages)\s*$", segment[: match.start()]):
+    if re.search(r"(?i)\b(?:no|aged?|ages)\s+(?:[\w-]+\s*(?:,|and)\s*)*$", segment[: match.start()]):
         return None, noun_end  # "no one", "aged six and eight"
     if word.startswith(("both", "them")) and not after:
         return None, noun_end  # "both sides clashed": only "injuring both", "killing them both" count
-    if word.isdecimal() and re.search(r"(?i)\b(?:at|around|about)\s*$", segment[: match.start()]) and len(word) == 4:
+    if (
+        word.isdecimal()
+        and re.search(r"(?i)\b(?:at|around|about)\s*$", segment[: match.start("num")])
+        and len(word) == 4
+    ):
         return None, noun_end  # "at 1615": a time
-    if word == "the":
+    if word in _DETERMINERS:
         inner = _NUMBER_RE.match(segment, noun_start + (len(noun_match.group(0)) - len(noun) if noun_match else 0))
-        if inner and inner["num"].lower() not in ("a", "an", "the", "his", "her"):
-            return _count_at(segment, inner, offset, after=after)  # "killed the two officials"
-    if word in ("a", "an", "the", "his", "her"):
+        if inner and inner["num"].lower() not in _DETERMINERS:
+            return _count_at(segment, inner, offset, after=after)  # "killed the two officials", "his two sons"
+    if word in _DETERMINERS:
         # one person only when a person noun follows: "the attacker", "a policeman", "the minister";
         # after an active verb any singular noun but things: "killed the mayor", "killing the director"
         head = head_text.split()[:3]
@@ -313,6 +358,20 @@ def _count_at(segment: str, match: re.Match[str], offset: int, *, after: bool) -
     security = bool(_SECURITY.search(head_text)) and not _CIVIL_OFFICIAL.search(head_text)
     number = parse_number(word)
     return _Count(number, perpetrator, security, offset + match.start(), offset + match.end(), head_text), noun_end
+
+
+# A second person of a pair named without a number: "his son and mother-in-law", "the elder's nephew and driver".
+_RELATION = re.compile(
+    r"(?:(?:his|her|their)\s+)?(?:driver|guard|bodyguard|gunner|son|daughter|brother|sister|nephew|niece|cousin|uncle|aunt"
+    r"|father|mother|wife|husband|(?:mother|father|son|brother|daughter|sister)-in-law|aide|assistant|secretary"
+    r"|servant|colleague|companion|friend|cook|clerk|grandson|granddaughter|grandfather|grandmother|guest|child"
+    r"|fianc[ée]e?|employee|helper|gardener|chowkidar|watchman)(?![\w-])",
+    re.IGNORECASE,
+)
+_PAIR_BEFORE = re.compile(r"\s*,?\s*and\s+")
+_AUXILIARY_TAIL = re.compile(r"(?:[\s,]|\b(?:were|was|have|has|had|been|both|also|later|reportedly)\b)*")
+# "Haider and his driver were killed": the named person before "and his ...".
+_NAME_AND = re.compile(r"\b([A-Z][a-z]+)\s+and\s+$")
 
 
 def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
@@ -337,13 +396,30 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
             if chain and not _JOIN.fullmatch(segment[chain[-1][1] : match.start()]):
                 chain = []
             chain.append((count, end))
+        if chain and chain[-1][0].number == 1:
+            pair = _PAIR_BEFORE.match(segment, chain[-1][1])
+            relation = _RELATION.match(segment, pair.end()) if pair else None
+            if relation and _AUXILIARY_TAIL.fullmatch(segment, relation.end()):
+                chain.append(
+                    (_Count(1, False, False, offset + relation.start(), offset + relation.end()), relation.end())
+                )
+        if chain and segment[chain[0][0].start - offset :].lower().startswith(("his ", "her ")):
+            name = _NAME_AND.search(segment[: chain[0][0].start - offset])
+            if name and not _NOT_PERSON_NAME.match(name.group(1)):
+                chain.insert(0, (_Count(1, False, False, offset + name.start(1), offset + name.end(1)), name.end(1)))
         return [count for count, _ in chain]
     position = len(segment) - len(segment.lstrip())
     while position < len(segment):
         number_match = _NUMBER_RE.match(segment, position)
         if not number_match:
-            break
-        if found and number_match["num"].lower() in ("a", "an", "the", "his", "her") and _GENERIC.match(found[-1].noun):
+            relation = _RELATION.match(segment, position) if found and found[-1].number == 1 else None
+            if relation is None or not re.search(r"(?i)\band\s*$", segment[:position]):
+                break
+            found.append(_Count(1, False, False, offset + relation.start(), offset + relation.end(), relation.group(0)))
+            joined = _JOIN.match(segment, relation.end())
+            position = joined.end() if joined else relation.end()
+            continue
+        if found and number_match["num"].lower() in _DETERMINERS and _GENERIC.match(found[-1].noun):
             break  # "two people, a landlord and his aide": the same two, named
         count, end = _count_at(segment, number_match, offset, after=True)
         if count is None:
@@ -402,6 +478,24 @@ def _one_person(
     return []
 
 
+def _earlier_victims(text: str, position: int, previous_end: int) -> list[_Count]:
+    """ "Kidnapped two tribal elders and later beheaded them": the victims' count earlier in the sentence."""
+    start = max(previous_end, *(m.end() for m in re.finditer(r"[.;!?]\s", text[:position])), 0)
+    return [count for count in _counts(text[start:position], start, after=False) if not count.perpetrator]
+
+
+def _along_with(text: str, keyword: re.Match[str], keywords: list[re.Match[str]], index: int) -> list[_Count]:
+    """Counts joined to a mention by "along with"/"alongside": "six civilians were killed, along with four soldiers"."""
+    along = _ALONG_WITH.match(text, keyword.end())
+    stop = keywords[index + 1].start() if index + 1 < len(keywords) else len(text)
+    if along is None or along.end() > stop:
+        return []
+    segment = text[along.end() : stop]
+    boundary = _BOUNDARY.search(segment)
+    segment = segment[: boundary.start()] if boundary else segment
+    return _counts(segment, along.end(), after=True)
+
+
 def extract_casualties(text: str) -> dict[str, FieldValue]:
     """Killed, wounded (victims and attackers), killed security forces and duration read from ``text``."""
     tallies = {name: _Tally() for name in ("killed", "killed_perpetrators", "wounded", "wounded_perpetrators")}
@@ -410,7 +504,20 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     previous_end = 0
     for index, keyword in enumerate(keywords):
         kind = "killed" if keyword["kill"] else "wounded"
-        word = keyword.group(0).lower()
+        word = re.sub(r"\s+", " ", keyword.group(0).lower())
+        if word == "kill":
+            explicit = _EXPLICIT_COUNT.match(text, keyword.end())
+            if explicit is None:
+                continue
+            if _INTENT.search(text[max(0, keyword.start() - 40) : keyword.start()]):
+                # the count belongs to the intention ("vowed to kill 10 soldiers"): not to the next word either
+                noun = _NOUN_WORDS.match(text, explicit.end())
+                head = _NOUN_STOP.split(noun.group(0), maxsplit=1)[0] if noun else ""
+                previous_end = explicit.end() + len(head.rstrip())
+                continue
+        if _BACKGROUND.match(text, keyword.end()):
+            previous_end = keyword.end()
+            continue
         accumulate_window = text[max(0, keyword.start() - 60) : keyword.end() + 20].lower()
         accumulate = " also " in accumulate_window or "another" in accumulate_window
         mentions: list[_Count] = []
@@ -427,6 +534,8 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                 re.IGNORECASE,
             ):
                 mentions = _counts(segment, keyword.end(), after=True)
+        if not mentions and _ACTIVE_AFTER.match(word) and not passive and _THEM.match(text, keyword.end()):
+            mentions = _earlier_victims(text, keyword.start(), previous_end)
         if not mentions and _ACTIVE_AFTER.match(word) and not passive:
             # "gunmen killed him", "militants shot dead Nazeer Naqvi": the count before is the killers
             mentions = _one_person(text, keyword, word, index, keywords, previous_end)
@@ -453,6 +562,8 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                     mentions = []
         if not mentions:
             mentions = _one_person(text, keyword, word, index, keywords, previous_end)
+        if mentions and kind == "killed":
+            mentions += _along_with(text, keyword, keywords, index)
         previous_end = max([keyword.end(), *(m.end for m in mentions)])
         if not mentions:
             continue
