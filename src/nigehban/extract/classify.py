@@ -8,10 +8,12 @@ Two kinds of evidence are combined:
   "militants" or "unidentified" alone give ``"Unknown"``. "suicide bomber" and the like decide
   ``suicide``; a bomb word with no gun word decides ``explosives``.
 * **A small linear model** for attack, target and weapon type and suicide: TF-IDF over word 1-2-grams
-  and one linear SVM per field (class weights balanced), trained by :mod:`nigehban.extract.train` from the
-  evaluation's dev set (GTD summaries, 1998-2012) and shipped in ``extract/data/``
-  (coefficients as ``.npz``, vocabulary as JSON; no pickle). Its evidence is the n-gram of the text
-  that contributed most to the chosen class.
+  and one linear SVM per field, trained by :mod:`nigehban.extract.train` from the evaluation's dev set
+  (GTD summaries, 1998-2012) and shipped in ``extract/data/`` (coefficients as ``.npz``, vocabularies
+  as JSON; no pickle). The target-type head also sees character 2-5-grams and the target cue tokens
+  of :mod:`nigehban.extract.targets` (who the victim was: police, a school, a pipeline, a peace
+  committee ...), each block normalised on its own. Its evidence is the word n-gram of the text that
+  contributed most to the chosen class.
 
 Caveats: the model learned GTD's coding conventions from GTD's prose; headlines and agency notes are
 shorter and are carried mostly by the rules. ``is_attack`` is a conservative rule (see its
@@ -42,6 +44,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nigehban.extract.candidate import Evidence, FieldValue
+from nigehban.extract.targets import CUE_TERMS, target_cues
 from nigehban.taxonomy import GROUPS, UNKNOWN_PERPETRATOR, canonical_group
 
 __all__ = [
@@ -50,6 +53,7 @@ __all__ = [
     "ClassifierModel",
     "ModelNotFoundError",
     "classify",
+    "features",
     "is_attack",
     "load_model",
 ]
@@ -63,6 +67,7 @@ MODEL_FIELDS = ("attack_type", "target_type", "weapon_type", "suicide")
 _NPZ = "classifier.npz"
 _VOCAB = "classifier_vocabulary.json"
 NGRAM_RANGE = (1, 2)
+CHAR_NGRAM_RANGE = (2, 5)
 
 
 class ModelNotFoundError(FileNotFoundError):
@@ -89,10 +94,42 @@ def make_vectorizer(vocabulary: dict[str, int] | None = None, *, min_df: int = 2
     )
 
 
+def make_char_vectorizer(
+    vocabulary: dict[str, int] | None = None, *, min_df: int = 2, max_features: int | None = None
+) -> TfidfVectorizer:
+    """TF-IDF over character 2-5-grams inside word boundaries (spelling variants: "policemen"/"policeman",
+    "FC"/"F.C.", "imambargah"/"imam bargah")."""
+    return TfidfVectorizer(
+        preprocessor=preprocess,
+        analyzer="char_wb",
+        ngram_range=CHAR_NGRAM_RANGE,
+        min_df=min_df,
+        max_features=max_features,
+        sublinear_tf=True,
+        vocabulary=vocabulary,
+        dtype=np.float32,
+    )
+
+
+def make_cue_vectorizer() -> TfidfVectorizer:
+    """TF-IDF over the target cue tokens of :func:`nigehban.extract.targets.target_cues` (fixed vocabulary)."""
+    return TfidfVectorizer(
+        preprocessor=target_cues,
+        token_pattern=r"\S+",
+        lowercase=False,
+        sublinear_tf=True,
+        vocabulary={term: i for i, term in enumerate(CUE_TERMS)},
+        dtype=np.float32,
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class ClassifierModel:
-    """A TF-IDF vocabulary and one linear head per field (``coef`` is ``(classes, terms)``, or one row for two).
+    """TF-IDF feature blocks and one linear head per field (``coef`` is ``(classes, features)``, or one row for two).
 
+    The features are the word 1-2-grams (``vocabulary``, ``idf``), then -- when present -- the character
+    n-grams (``char_vocabulary``, ``char_idf``) and the target cue tokens (``cue_idf``, vocabulary
+    :data:`nigehban.extract.targets.CUE_TERMS`), each block L2-normalised on its own and stacked.
     ``heads[field] = (classes, coef, intercept)``; classes are strings (``"True"``/``"False"`` for suicide).
     """
 
@@ -100,6 +137,9 @@ class ClassifierModel:
     idf: np.ndarray
     heads: dict[str, tuple[tuple[str, ...], np.ndarray, np.ndarray]]
     meta: dict[str, object] = dataclasses.field(default_factory=dict)
+    char_vocabulary: dict[str, int] | None = None
+    char_idf: np.ndarray | None = None
+    cue_idf: np.ndarray | None = None
 
     @property
     def terms(self) -> list[str]:
@@ -113,19 +153,41 @@ class ClassifierModel:
         vec.idf_ = self.idf
         return vec
 
+    def vectorizers(self) -> list[TfidfVectorizer]:
+        """The fitted vectorisers of the feature blocks, in the order of the coefficients' columns."""
+        out = [self.vectorizer()]
+        if self.char_vocabulary is not None and self.char_idf is not None:
+            chars = make_char_vectorizer(self.char_vocabulary)
+            chars.idf_ = self.char_idf
+            out.append(chars)
+        if self.cue_idf is not None:
+            cues = make_cue_vectorizer()
+            cues.idf_ = self.cue_idf
+            out.append(cues)
+        return out
+
     def save(self, directory: Path) -> list[Path]:
         """Write the model as ``classifier.npz`` (float32 arrays) and ``classifier_vocabulary.json``."""
         directory.mkdir(parents=True, exist_ok=True)
         arrays: dict[str, np.ndarray] = {"idf": self.idf.astype(np.float32)}
+        if self.char_idf is not None:
+            arrays["char__idf"] = self.char_idf.astype(np.float32)
+        if self.cue_idf is not None:
+            arrays["cue__idf"] = self.cue_idf.astype(np.float32)
         for name, (_, coef, intercept) in self.heads.items():
             arrays[f"{name}__coef"] = coef.astype(np.float32)
             arrays[f"{name}__intercept"] = intercept.astype(np.float32)
         np.savez_compressed(directory / _NPZ, **arrays)  # type: ignore[arg-type]
-        header = {
+        header: dict[str, object] = {
             "terms": self.terms,
             "classes": {name: list(classes) for name, (classes, _, _) in self.heads.items()},
             "meta": self.meta,
         }
+        if self.char_vocabulary is not None:
+            char_terms = [""] * len(self.char_vocabulary)
+            for term, index in self.char_vocabulary.items():
+                char_terms[index] = term
+            header["char_terms"] = char_terms
         (directory / _VOCAB).write_text(json.dumps(header, ensure_ascii=False), encoding="utf-8")
         return [directory / _NPZ, directory / _VOCAB]
 
@@ -143,13 +205,29 @@ class ClassifierModel:
             name: (tuple(classes), arrays[f"{name}__coef"], arrays[f"{name}__intercept"])
             for name, classes in header["classes"].items()
         }
-        return cls(vocabulary=vocabulary, idf=arrays["idf"], heads=heads, meta=dict(header.get("meta", {})))
+        char_terms = header.get("char_terms")
+        return cls(
+            vocabulary=vocabulary,
+            idf=arrays["idf"],
+            heads=heads,
+            meta=dict(header.get("meta", {})),
+            char_vocabulary=None if char_terms is None else {term: i for i, term in enumerate(char_terms)},
+            char_idf=arrays["char__idf"] if "char__idf" in arrays.files else None,
+            cue_idf=arrays["cue__idf"] if "cue__idf" in arrays.files else None,
+        )
 
 
 @cache
-def _shipped_model() -> tuple[ClassifierModel, TfidfVectorizer, list[str]]:
+def _shipped_model() -> tuple[ClassifierModel, list[TfidfVectorizer], list[str]]:
     model = ClassifierModel.load(MODEL_DIR)
-    return model, model.vectorizer(), model.terms
+    return model, model.vectorizers(), model.terms
+
+
+def features(vectorizers: Sequence[TfidfVectorizer], texts: Sequence[str]) -> sparse.csr_matrix:
+    """The stacked feature blocks of ``texts`` (each block L2-normalised by its vectoriser)."""
+    blocks = [vec.transform(texts) for vec in vectorizers]
+    stacked = blocks[0] if len(blocks) == 1 else sparse.hstack(blocks, format="csr")
+    return sparse.csr_matrix(stacked, dtype=np.float32)
 
 
 def load_model() -> ClassifierModel:
@@ -472,10 +550,10 @@ def classify(texts: Iterable[str], *, model: ClassifierModel | None = None) -> l
     if not items:
         return []
     if model is None:
-        model, vectorizer, terms = _shipped_model()
+        model, vectorizers, terms = _shipped_model()
     else:
-        vectorizer, terms = model.vectorizer(), model.terms
-    x = vectorizer.transform(items).tocsr()
+        vectorizers, terms = model.vectorizers(), model.terms
+    x = features(vectorizers, items)
     predictions: _Predictions = {}
     for name, (classes, coef, intercept) in model.heads.items():
         proba = _probabilities(x, coef, intercept, float(model.meta.get("score_scale", 1.0)))  # type: ignore[arg-type]
@@ -531,6 +609,8 @@ def _model_value(
     order = np.argsort(-proba[row], kind="stable")
     k = next((int(i) for i in order if classes[int(i)] not in exclude), int(order[0]))
     evidence = None
+    words = cols < len(terms)  # evidence is a word n-gram (not a character n-gram or a cue token)
+    cols, vals = cols[words], vals[words]
     if len(cols):
         weights = coef[0 if coef.shape[0] == 1 else k, cols] * vals
         if coef.shape[0] == 1 and k == 0:
