@@ -124,6 +124,15 @@ def test_number_words() -> None:
         ("Militants kidnapped two tribal leaders in Mohmand and later beheaded them.", 2, 0),
         # a campaign's total is not this attack's toll
         ("He was one of more than 200 party activists assassinated so far in Swat.", 0, 0),
+        # "another" as the second of a pair; an apposition is not a new clause
+        ("Zaidi and another were killed in the attack and a passer-by was injured.", 2, 0),
+        ("A rickshaw driver and another person died and ten others were injured.", 2, 0),
+        ("Two persons, identified as Ahmed Yar and Muhammad Nawaz, were killed in the blast.", 2, 0),
+        # a body found where no death was counted
+        ("Bullet-riddled body of kidnapped trader found in Bara", 1, 0),
+        ("Militants kidnapped a tribal elder on Monday. His body was found near Miranshah on Wednesday.", 1, 0),
+        ("The bodies of three men were found in Wana; a note said they were spies.", 3, 0),
+        ("Police recovered the bodies of two militants after the clash.", 0, 2),
         # "pro-Taliban" describes the victim, not an attacker
         ("A pro-Taliban cleric was assassinated in Karachi along with a fellow cleric.", 2, 0),
     ],

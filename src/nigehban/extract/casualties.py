@@ -17,7 +17,8 @@
   ("his son and mother-in-law", "the elder's nephew and driver", "Haider and his driver"); "killed
   them" takes the victims counted earlier in the sentence. Ages ("a 10-year-old boy", "aged six and
   eight"), times ("around 1600") and dates ("08/28/2009") are not counts, and a campaign's total
-  ("200 activists assassinated so far") is not the attack's toll.
+  ("200 activists assassinated so far") is not the attack's toll. A report that counts no death but
+  finds a body ("his bullet-riddled body was found", "the bodies of three men were found") counts it.
 - **Who**: a count whose noun names attackers (militants, attackers, assailants, bombers, terrorists,
   gunmen, insurgents, ...) goes to ``killed_perpetrators``/``wounded_perpetrators``; every other count
   to the victims. "The attacker was also killed", "the suicide bomber blew himself up", "the bomber
@@ -142,7 +143,8 @@ _PASSIVE_BEFORE = re.compile(
 )
 # where a clause begins: a count is not carried over these
 _BOUNDARY = re.compile(
-    r"[.;:!?]\s|\(|\)|\b(?:when|after|while|as|because|since|before|but|where|which|who|that|whereas|although)\b",
+    r"[.;:!?]\s|\(|\)|\b(?:when|after|while|because|since|before|but|where|which|who|that|whereas|although)\b"
+    r"|\b(?<!identified\s)(?<!known\s)as\b",  # "two persons, identified as A and B, were killed": no clause
     re.IGNORECASE,
 )
 _SUBSET = re.compile(
@@ -365,13 +367,27 @@ _RELATION = re.compile(
     r"(?:(?:his|her|their)\s+)?(?:driver|guard|bodyguard|gunner|son|daughter|brother|sister|nephew|niece|cousin|uncle|aunt"
     r"|father|mother|wife|husband|(?:mother|father|son|brother|daughter|sister)-in-law|aide|assistant|secretary"
     r"|servant|colleague|companion|friend|cook|clerk|grandson|granddaughter|grandfather|grandmother|guest|child"
-    r"|fianc[ée]e?|employee|helper|gardener|chowkidar|watchman)(?![\w-])",
+    r"|fianc[ée]e?|employee|helper|gardener|chowkidar|watchman"
+    r"|another(?:\s+(?:person|man|woman|civilian|passenger|passer-?by|one))?)(?![\w-])",
     re.IGNORECASE,
 )
 _PAIR_BEFORE = re.compile(r"\s*,?\s*and\s+")
 _AUXILIARY_TAIL = re.compile(r"(?:[\s,]|\b(?:were|was|have|has|had|been|both|also|later|reportedly)\b)*")
-# "Haider and his driver were killed": the named person before "and his ...".
+# "Haider and his driver were killed": the named person before "and his ..."; "Zaidi and another were killed".
 _NAME_AND = re.compile(r"\b([A-Z][a-z]+)\s+and\s+$")
+_NAME_AND_ANOTHER = re.compile(
+    r"\b([A-Z][a-z]+)\s+and\s+(another(?:\s+(?:person|man|woman|civilian|one))?)"
+    r"(?:[\s,]|\b(?:were|have|had|been|both|also|later|reportedly)\b)*$"
+)
+# A body found: "the body of the kidnapped officer was found", "his bullet-riddled body was recovered",
+# "the bodies of three men were found".
+_BODY_FOUND = re.compile(
+    r"\b(?:(?:the|his|her|a)\s+|[A-Z][\w'’]*['’]s\s+)(?:[\w-]+\s+){0,2}?body\s+(?:of\s+[^.;]{1,60}?\s+)?"
+    r"(?:was|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:found|recovered|dumped|discovered|handed)\b"
+    r"|^\s*(?:[\w-]+\s+){0,2}?body\s+of\s+[^.;]{1,60}?\s+(?:found|recovered|dumped)\b",  # a headline
+    re.IGNORECASE,
+)
+_BODIES_OF = re.compile(r"\bbodies\s+of\s+", re.IGNORECASE)
 
 
 def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
@@ -403,6 +419,13 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
                 chain.append(
                     (_Count(1, False, False, offset + relation.start(), offset + relation.end()), relation.end())
                 )
+        if not chain:
+            pair = _NAME_AND_ANOTHER.search(segment)
+            if pair and not _NOT_PERSON_NAME.match(pair.group(1)):
+                return [
+                    _Count(1, False, False, offset + pair.start(1), offset + pair.end(1), pair.group(1)),
+                    _Count(1, False, False, offset + pair.start(2), offset + pair.end(2), pair.group(2)),
+                ]
         if chain and segment[chain[0][0].start - offset :].lower().startswith(("his ", "her ")):
             name = _NAME_AND.search(segment[: chain[0][0].start - offset])
             if name and not _NOT_PERSON_NAME.match(name.group(1)):
@@ -494,6 +517,25 @@ def _along_with(text: str, keyword: re.Match[str], keywords: list[re.Match[str]]
     boundary = _BOUNDARY.search(segment)
     segment = segment[: boundary.start()] if boundary else segment
     return _counts(segment, along.end(), after=True)
+
+
+def _bodies_found(text: str, tallies: dict[str, _Tally]) -> None:
+    """A report that counted no death but found a body: "his bullet-riddled body was found" (one victim),
+    "the bodies of three men were found" (three; attackers' bodies to the attackers)."""
+    for match in _BODIES_OF.finditer(text):
+        segment = text[match.end() : match.end() + 80]
+        boundary = _BOUNDARY.search(segment)
+        counts = _counts(segment[: boundary.start()] if boundary else segment, match.end(), after=True)
+        if counts and all(c.number is not None for c in counts):
+            evidence = Evidence(match.start(), counts[-1].end, text[match.start() : counts[-1].end])
+            for perpetrator, name in ((False, "killed"), (True, "killed_perpetrators")):
+                numbers = [c.number for c in counts if c.perpetrator == perpetrator and c.number is not None]
+                if numbers:
+                    tallies[name].add(sum(numbers), evidence, accumulate=False)
+            return
+    found = _BODY_FOUND.search(text)
+    if found:
+        tallies["killed"].add(1, Evidence(found.start(), found.end(), found.group(0)), accumulate=False)
 
 
 def extract_casualties(text: str) -> dict[str, FieldValue]:
@@ -616,6 +658,8 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         count = 2 if suicide["n"] and suicide["n"].lower() == "both" else count
         self_killed = count if count and suicide.group(0).lower().rstrip().endswith("s") else 1
         self_evidence = Evidence(suicide.start(), suicide.end(), suicide.group(0))
+    if not tallies["killed"].value and not tallies["killed"].vague:
+        _bodies_found(text, tallies)
     perp = tallies["killed_perpetrators"]
     if self_killed and (perp.value is None or perp.value < self_killed) and self_evidence is not None:
         perp.value, perp.evidence, perp.vague = self_killed, self_evidence, False
