@@ -6,10 +6,15 @@ summary); none is copied from the evaluation's dev set.
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from nigehban.extract.classify import classify, load_model
+from nigehban.extract.classify import ClassifierModel, classify, load_model
 from nigehban.extract.targets import CUE_TERMS, target_cues, victim_phrases
+from nigehban.extract.train import train_model
 
 
 def cues(text: str) -> set[str]:
@@ -105,3 +110,30 @@ def test_shipped_model_uses_the_cue_and_character_blocks() -> None:
 )
 def test_headline_target_types(text: str, target: str) -> None:
     assert classify([text])[0]["target_type"].value == target
+
+
+def test_a_words_only_model_file_still_loads_and_predicts(tmp_path: Path) -> None:
+    """Model files written before the character and cue blocks (words only) keep working."""
+    texts = ["a bomb exploded at a school", "gunmen shot a policeman", "bomb blast at school", "policeman shot dead"]
+    gold: list[dict[str, Any]] = [
+        {"attack_type": "bombing", "target_type": "educational_institution", "weapon_type": "explosives"},
+        {"attack_type": "armed_assault", "target_type": "police", "weapon_type": "firearms"},
+        {"attack_type": "bombing", "target_type": "educational_institution", "weapon_type": "explosives"},
+        {"attack_type": "armed_assault", "target_type": "police", "weapon_type": "firearms"},
+    ]
+    for row, suicide in zip(gold, (True, False, False, False), strict=True):
+        row["suicide"] = suicide
+    full = train_model(texts, gold)
+    words = len(full.vocabulary)
+    old = dataclasses.replace(
+        full,
+        heads={name: (classes, coef[:, :words], b) for name, (classes, coef, b) in full.heads.items()},
+        char_vocabulary=None,
+        char_idf=None,
+        cue_idf=None,
+    )
+    old.save(tmp_path)
+    loaded = ClassifierModel.load(tmp_path)
+    assert (loaded.char_vocabulary, loaded.cue_idf) == (None, None)
+    out = classify(["school bomb", "policeman shot"], model=loaded)
+    assert [o["target_type"].value for o in out] == ["educational_institution", "police"]
