@@ -794,8 +794,6 @@ class Nigehban:
             new_group_periods=new_group_periods,
         )
 
-    # extraction ----------------------------------------------------------------------------------
-
     # background jobs -----------------------------------------------------------------------------
 
     def submit_job(self, kind: str, params: Mapping[str, Any]) -> Job:
@@ -832,6 +830,8 @@ class Nigehban:
         if claimed is None:
             raise JobError(f"job {job_id} was taken by another worker")
         return run_claimed_job(self, claimed)
+
+    # extraction ----------------------------------------------------------------------------------
 
     def extract(
         self,
