@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from nigehban.errors import JobError
 from nigehban.ingest.pipeline import ImportReport, Mapper, ProgressCallback, run_import
@@ -702,14 +703,20 @@ class Nigehban:
         result = run_backtest(panel, chosen, start=first, end=last, horizon=horizon, progress=progress)
         if not save:
             return result
-        stored = save_backtest(
-            self.engine,
-            result,
-            actor=self.actor,
-            models={model.name: model_settings(model) for model in chosen},
-            data_version=data_version(self.engine, events, unit=unit),
-            seconds=time.perf_counter() - began,
-        )
+        try:
+            stored = save_backtest(
+                self.engine,
+                result,
+                actor=self.actor,
+                models={model.name: model_settings(model) for model in chosen},
+                data_version=data_version(self.engine, events, unit=unit),
+                seconds=time.perf_counter() - began,
+            )
+        except SQLAlchemyError as error:
+            # minutes of fitting are not thrown away because the store would not take the scores
+            # (a read-only copy, a full disk): the rows are returned, the note says why nothing was kept
+            reason = str(error.orig if isinstance(error, DBAPIError) else error).splitlines()[0]
+            return dataclasses.replace(result, notes=(*result.notes, f"the scores were not stored: {reason}"))
         return dataclasses.replace(result, stored=stored)
 
     def backtests(

@@ -102,3 +102,13 @@ def test_cli_stores_the_scores_and_lists_them(run_cli: RunCli, database_url: str
     assert missing.exit_code == 1
     assert "no stored backtest 9" in missing.stderr
     app.close()
+
+
+def test_a_store_that_refuses_the_scores_still_gives_the_backtest(sqlite_app: Nigehban, tmp_path: Path) -> None:
+    fill(sqlite_app, tmp_path)
+    with sqlite_app.engine.begin() as connection:  # the scores cannot be written; the incidents can be read
+        connection.exec_driver_sql("DROP TABLE backtests")
+    result = sqlite_app.forecast_backtest(start="2011-01", end="2011-03", models=["ewma"], save=True)
+    assert result.stored is None
+    assert len(result.frame) == 5 * 3
+    assert any(note.startswith("the scores were not stored: no such table: backtests") for note in result.notes)
