@@ -141,17 +141,14 @@ def test_a_job_whose_worker_died_is_marked_failed(app: Nigehban) -> None:
 
 
 def test_the_runner_does_each_job_in_a_child_process(world: Nigehban) -> None:
-    runs = [
-        world.submit_job("forecast_run", {"as_of": day, "models": BASELINES}) for day in ("2011-12-01", "2012-01-01")
-    ]
+    job = world.submit_job("forecast_run", {"as_of": "2012-01-01", "models": BASELINES})
     failing = world.submit_job("forecast_run", {"as_of": "2013-06-01", "models": BASELINES})
-    assert JobRunner(world).run_pending() == 3
-    for job in runs:
-        ended = world.job(job.id)
-        assert ended.status == "done", ended.error
-        assert ended.worker is not None
-        assert ended.result is not None
-        assert world.forecast(ended.result["run_id"]).as_of == dt.date.fromisoformat(job.params["as_of"])
+    assert JobRunner(world).run_pending() == 2
+    ended = world.job(job.id)
+    assert ended.status == "done", ended.error
+    assert ended.worker is not None
+    assert ended.result is not None
+    assert world.forecast(ended.result["run_id"]).as_of == dt.date(2012, 1, 1)
     assert world.job(failing.id).status == "failed"
     assert "after the last incident's period" in (world.job(failing.id).error or "")
 

@@ -16,7 +16,7 @@ markets, ``party`` the political parties GTD sometimes codes as government, some
 violent party); the model learns how much each cue weighs for each type.
 
 >>> target_cues("Gunmen shot dead two policemen at a checkpost in Quetta.")
-'vc_police vc_police fc_police fc_police'
+'vc_police vc_police fc_police fc_police fc_attacker'
 >>> target_cues("Militants blew up a gas pipeline in Dera Bugti")
 'vc_utility fc_utility fc_attacker'
 """
