@@ -79,28 +79,28 @@ MAX_WAITING = 20
 Period = Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="YYYY-MM (weeks: YYYY-MM or YYYY-MM-DD)")
 
 
-class ForecastRunJob(BaseModel):
-    """What a ``forecast_run`` job forecasts (the arguments of :meth:`nigehban.Nigehban.forecast_run`)."""
+class _ForecastJob(BaseModel):
+    """What forecast runs and backtests share: the keyword arguments of the app method a job calls."""
 
     model_config = ConfigDict(extra="forbid")
-    as_of: dt.date = Field(description="forecast the period containing this day, from the incidents before it")
     freq: Literal["month", "week"] = "month"
     horizon: int = Field(1, ge=1, le=3)
     unit: Literal["district", "h3"] = "district"
     resolution: int = Field(7, ge=5, le=8)
+
+
+class ForecastRunJob(_ForecastJob):
+    """What a ``forecast_run`` job forecasts (the arguments of :meth:`nigehban.Nigehban.forecast_run`)."""
+
+    as_of: dt.date = Field(description="forecast the period containing this day, from the incidents before it")
     models: list[str] | None = Field(None, max_length=10, description="default: the default model and baselines")
 
 
-class BacktestJob(BaseModel):
+class BacktestJob(_ForecastJob):
     """What a ``forecast_backtest`` job backtests (the arguments of :meth:`nigehban.Nigehban.forecast_backtest`)."""
 
-    model_config = ConfigDict(extra="forbid")
     start: str = Period
     end: str = Period
-    freq: Literal["month", "week"] = "month"
-    horizon: int = Field(1, ge=1, le=3)
-    unit: Literal["district", "h3"] = "district"
-    resolution: int = Field(7, ge=5, le=8)
     models: list[str] | None = Field(None, max_length=10, description="default: every available model")
 
 
@@ -111,14 +111,7 @@ ProgressReport = Callable[[int, int | None, str | None], None]
 def _forecast_run(app: Nigehban, params: BaseModel, progress: ProgressReport) -> dict[str, Any]:
     assert isinstance(params, ForecastRunJob)
     progress(0, None, "fitting the models on the incidents before the forecast period")
-    run = app.forecast_run(
-        as_of=params.as_of,
-        freq=params.freq,
-        horizon=params.horizon,
-        unit=params.unit,
-        resolution=params.resolution,
-        models=params.models,
-    )
+    run = app.forecast_run(**params.model_dump())
     return {
         "run_id": run.id,
         "origin_period": run.origin_period,
@@ -131,15 +124,7 @@ def _forecast_run(app: Nigehban, params: BaseModel, progress: ProgressReport) ->
 def _forecast_backtest(app: Nigehban, params: BaseModel, progress: ProgressReport) -> dict[str, Any]:
     assert isinstance(params, BacktestJob)
     result = app.forecast_backtest(
-        start=params.start,
-        end=params.end,
-        freq=params.freq,
-        horizon=params.horizon,
-        unit=params.unit,
-        resolution=params.resolution,
-        models=params.models,
-        progress=lambda done, total: progress(done, total, "fitting and forecasting"),
-        save=True,
+        **params.model_dump(), progress=lambda done, total: progress(done, total, "fitting and forecasting"), save=True
     )
     assert result.stored is not None
     return {

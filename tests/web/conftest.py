@@ -7,7 +7,7 @@ header set, as a browser with htmx would send them); ``anonymous`` is one signed
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -29,25 +29,35 @@ def make_app(world: Nigehban, config: WebConfig = CONFIG, *, address: str = "tes
     return TestClient(create_app(world, config=config), base_url="http://testserver", client=(address, 50000))
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nigehban]:
-    """The synthetic demo world (incidents, boundaries, facilities, audits) and a user per role."""
+@contextmanager
+def demo_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, *, actor: str
+) -> Iterator[Nigehban]:
+    """The synthetic demo world (incidents, boundaries, facilities, audits) on the backend of
+    ``request.param`` ("sqlite": a new file; "postgresql": a new schema, dropped afterwards)."""
     if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("web") / "nigehban.db"
-        urls: Iterator[str] = iter([f"sqlite:///{path}"])
+        urls: Iterator[str] = iter([f"sqlite:///{tmp_path_factory.mktemp('web') / 'nigehban.db'}"])
     else:
         urls = _postgres_url(request)
-    url = next(urls)
-    nigehban = Nigehban(Settings(database_url=url, actor="test-setup"))
+    nigehban = Nigehban(Settings(database_url=next(urls), actor=actor))
     nigehban.init()
     nigehban.demo()
     nigehban.demo_boundaries()
-    for role in ROLES:
-        nigehban.create_user(role, role=role, password=PASSWORD, agency="Test CTD")
-    yield nigehban
-    nigehban.close()
-    for _ in urls:  # drops the PostgreSQL schema
-        pass
+    try:
+        yield nigehban
+    finally:
+        nigehban.close()
+        for _ in urls:  # drops the PostgreSQL schema
+            pass
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nigehban]:
+    """The synthetic demo world (incidents, boundaries, facilities, audits) and a user per role."""
+    with demo_store(request, tmp_path_factory, actor="test-setup") as nigehban:
+        for role in ROLES:
+            nigehban.create_user(role, role=role, password=PASSWORD, agency="Test CTD")
+        yield nigehban
 
 
 @pytest.fixture

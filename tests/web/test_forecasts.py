@@ -17,12 +17,11 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from nigehban import Nigehban, Settings
+from nigehban import Nigehban
 from nigehban.forecast.live import ForecastRun
 from nigehban.web.routes.forecasts import NO_FORECAST
-from tests.conftest import _postgres_url
 from tests.helpers import BACKENDS, eval_scorer
-from tests.web.conftest import PASSWORD, make_app, sign_in
+from tests.web.conftest import PASSWORD, demo_store, make_app, sign_in
 from tests.web.test_analysis import audit, render_without_eval
 
 BASELINES = ["climatology", "ewma"]
@@ -32,21 +31,11 @@ BASELINES = ["climatology", "ewma"]
 def forecasted(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nigehban]:
     """The demo world (with its synthetic districts) and two stored forecasts of the baselines, for
     November and December 2024 (a fraction of a second each; the default ensemble takes seconds)."""
-    if request.param == "sqlite":
-        urls: Iterator[str] = iter([f"sqlite:///{tmp_path_factory.mktemp('forecasts') / 'nigehban.db'}"])
-    else:
-        urls = _postgres_url(request)
-    nigehban = Nigehban(Settings(database_url=next(urls), actor="test-analyst"))
-    nigehban.init()
-    nigehban.demo()
-    nigehban.demo_boundaries()
-    nigehban.create_user("viewer", role="viewer", password=PASSWORD)
-    for as_of in (dt.date(2024, 11, 1), dt.date(2024, 12, 1)):
-        nigehban.forecast_run(as_of=as_of, models=BASELINES)
-    yield nigehban
-    nigehban.close()
-    for _ in urls:  # drops the PostgreSQL schema
-        pass
+    with demo_store(request, tmp_path_factory, actor="test-analyst") as nigehban:
+        nigehban.create_user("viewer", role="viewer", password=PASSWORD)
+        for as_of in (dt.date(2024, 11, 1), dt.date(2024, 12, 1)):
+            nigehban.forecast_run(as_of=as_of, models=BASELINES)
+        yield nigehban
 
 
 def viewer_of(world: Nigehban) -> TestClient:

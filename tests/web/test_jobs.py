@@ -9,10 +9,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from nigehban import Nigehban, Settings
-from tests.conftest import _postgres_url
+from nigehban import Nigehban
 from tests.helpers import BACKENDS
-from tests.web.conftest import PASSWORD, make_app, sign_in
+from tests.web.conftest import PASSWORD, demo_store, make_app, sign_in
 from tests.web.test_analysis import audit
 
 BASELINES = ["climatology", "ewma"]
@@ -21,20 +20,10 @@ BASELINES = ["climatology", "ewma"]
 @pytest.fixture(scope="module", params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nigehban]:
     """The demo world (incidents to 1 January 2025, synthetic districts), an analyst and a viewer."""
-    if request.param == "sqlite":
-        urls: Iterator[str] = iter([f"sqlite:///{tmp_path_factory.mktemp('jobs') / 'nigehban.db'}"])
-    else:
-        urls = _postgres_url(request)
-    nigehban = Nigehban(Settings(database_url=next(urls), actor="test-setup"))
-    nigehban.init()
-    nigehban.demo()
-    nigehban.demo_boundaries()
-    nigehban.create_user("analyst", role="analyst", password=PASSWORD)
-    nigehban.create_user("viewer", role="viewer", password=PASSWORD)
-    yield nigehban
-    nigehban.close()
-    for _ in urls:  # drops the PostgreSQL schema
-        pass
+    with demo_store(request, tmp_path_factory, actor="test-setup") as nigehban:
+        nigehban.create_user("analyst", role="analyst", password=PASSWORD)
+        nigehban.create_user("viewer", role="viewer", password=PASSWORD)
+        yield nigehban
 
 
 def analyst_of(store: Nigehban) -> TestClient:

@@ -13,7 +13,6 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import h3  # type: ignore[import-untyped]
@@ -23,12 +22,11 @@ import shapely
 import shapely.geometry
 from fastapi.testclient import TestClient
 
-from nigehban import Nigehban, Settings
+from nigehban import Nigehban
 from nigehban.store.queries import Incident, IncidentFilter
 from nigehban.web.queries_map import NO_FORECAST, simplified_features
-from tests.conftest import _postgres_url
 from tests.helpers import BACKENDS, shared_data
-from tests.web.conftest import PASSWORD, make_app, sign_in
+from tests.web.conftest import PASSWORD, demo_store, make_app, sign_in
 
 FORECAST_AS_OF = dt.date(2024, 12, 1)
 
@@ -37,22 +35,11 @@ FORECAST_AS_OF = dt.date(2024, 12, 1)
 def geo_world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nigehban]:
     """The demo world with its synthetic districts, one district forecast (climatology, for speed), a
     viewer and an analyst."""
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("web-geo") / "nigehban.db"
-        urls: Iterator[str] = iter([f"sqlite:///{path}"])
-    else:
-        urls = _postgres_url(request)
-    nigehban = Nigehban(Settings(database_url=next(urls), actor="test-setup"))
-    nigehban.init()
-    nigehban.demo()
-    nigehban.demo_boundaries()
-    nigehban.forecast_run(as_of=FORECAST_AS_OF, models=["climatology"])
-    for role in ("viewer", "analyst"):
-        nigehban.create_user(role, role=role, password=PASSWORD, agency="Test CTD")
-    yield nigehban
-    nigehban.close()
-    for _ in urls:  # drops the PostgreSQL schema
-        pass
+    with demo_store(request, tmp_path_factory, actor="test-setup") as nigehban:
+        nigehban.forecast_run(as_of=FORECAST_AS_OF, models=["climatology"])
+        for role in ("viewer", "analyst"):
+            nigehban.create_user(role, role=role, password=PASSWORD, agency="Test CTD")
+        yield nigehban
 
 
 @pytest.fixture

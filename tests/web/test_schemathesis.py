@@ -17,11 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation.modes import GenerationMode
 
-from nigehban import Nigehban, Settings
+from nigehban import Nigehban
 from nigehban.web import create_app
-from tests.conftest import _postgres_url
 from tests.helpers import BACKENDS
-from tests.web.conftest import CONFIG, PASSWORD
+from tests.web.conftest import CONFIG, PASSWORD, demo_store
 
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", create_app(Nigehban(database_url="sqlite:///:memory:")))
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]  # type: ignore[union-attr]
@@ -32,20 +31,10 @@ SLOW = ("/api/plans", "/api/analysis/hotspots", "/api/forecasts/backtest")
 @pytest.fixture(scope="module", params=BACKENDS)
 def fuzzed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, str]]:
     """The web app over a demo world of its own, and an admin's bearer token."""
-    if request.param == "sqlite":
-        urls: Iterator[str] = iter([f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'nigehban.db'}"])
-    else:
-        urls = _postgres_url(request)
-    nigehban = Nigehban(Settings(database_url=next(urls), actor="fuzz"))
-    nigehban.init()
-    nigehban.demo()
-    nigehban.demo_boundaries()
-    nigehban.create_user("fuzz-admin", role="admin", password=PASSWORD)
-    token = nigehban.create_api_token("fuzz-admin", label="schemathesis")
-    yield create_app(nigehban, config=CONFIG), token
-    nigehban.close()
-    for _ in urls:
-        pass
+    with demo_store(request, tmp_path_factory, actor="fuzz") as nigehban:
+        nigehban.create_user("fuzz-admin", role="admin", password=PASSWORD)
+        token = nigehban.create_api_token("fuzz-admin", label="schemathesis")
+        yield create_app(nigehban, config=CONFIG), token
 
 
 def test_the_schema_is_published_and_lists_the_api(fuzzed: tuple[object, str]) -> None:

@@ -122,24 +122,8 @@ def save_backtest(
 
 
 def _from_row(row: Mapping[Any, Any]) -> StoredBacktest:
-    return StoredBacktest(
-        id=row["id"],
-        created_at=row["created_at"],
-        actor=row["actor"],
-        unit=row["unit"],
-        freq=row["freq"],
-        start=row["start"],
-        end=row["end"],
-        horizon=row["horizon"],
-        units=row["units"],
-        periods=row["periods"],
-        default_model=row["default_model"],
-        models=dict(row["models"]),
-        scores=list(row["scores"]),
-        data_version=dict(row["data_version"]),
-        notes=tuple(row["notes"]),
-        seconds=row["seconds"],
-    )
+    values = {field.name: row[field.name] for field in dataclasses.fields(StoredBacktest)}
+    return StoredBacktest(**{**values, "notes": tuple(values["notes"])})
 
 
 def list_backtests(
