@@ -140,3 +140,35 @@ def test_number_words() -> None:
 def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators: int) -> None:
     values = _values(text)
     assert (values["killed"], values["killed_perpetrators"]) == (killed, killed_perpetrators)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "killed_perpetrators", "wounded"),
+    [
+        # headlines drop the articles: one person named bare counts one
+        ("Policeman shot dead in Peshawar", 1, 0, 0),
+        ("Lady health worker gunned down in Bannu", 1, 0, 0),
+        ("Police constable martyred, another injured in Bannu attack", 1, 0, 1),
+        ("Teacher killed, student hurt in Swat firing", 1, 0, 1),
+        ("Karachi: Cop killed in targeted attack", 1, 0, 0),
+        ("Gunmen shoot dead polio worker in Bajaur", 1, 0, 0),
+        ("Gunmen kill cleric in Peshawar", 1, 0, 0),
+        ("Militant killed in Bajaur clash", 0, 1, 0),
+        # not a bare person, or not a death
+        ("Taliban threaten to kill judge in Swat", 0, 0, 0),
+        ("Police foil plot to kill judge in Multan", 0, 0, 0),
+        ("Police killed in line of duty remembered on Martyrs Day", 0, 0, 0),
+        ("Suicide bomber kills the minister at a rally in Charsadda", 1, 1, 0),
+        # a toll that rose
+        ("Death toll from Peshawar mosque blast rises to 100", 100, 0, 0),
+        # prose keeps its own rules: the headline rules read only a short first line
+        ("A policeman was shot dead in Peshawar. Teacher killed in the blast was buried on Friday.", 1, 0, 0),
+    ],
+)
+def test_headlines(text: str, killed: int, killed_perpetrators: int, wounded: int) -> None:
+    values = _values(text)
+    assert (values["killed"], values["killed_perpetrators"], values["wounded"]) == (
+        killed,
+        killed_perpetrators,
+        wounded,
+    )

@@ -57,6 +57,8 @@ def synthetic() -> PlaceExtractor:
         # datelines and headlines
         ("QUETTA: A remote-controlled bomb hit a Levies vehicle near the city, killing two.", "Balochistan", "Quetta"),
         ("Blast near Mardan police lines leaves three dead", "Khyber Pakhtunkhwa", "Mardan"),
+        ("Bannu: Policeman martyred as terrorists attack checkpost", "Khyber Pakhtunkhwa", "Bannu"),
+        ("Dera Ismail Khan: Three cops shot dead", "Khyber Pakhtunkhwa", "D. I. Khan"),
         (
             "Militants attacked a convoy in Pakistan's restive South Waziristan region.",
             "Khyber Pakhtunkhwa",

@@ -15,7 +15,9 @@
   ("attempted to kill", "vowed to kill 10 soldiers"). Counts joined by "along with"/"alongside" add
   ("six civilians were killed, along with four soldiers"); a pair named without a number counts two
   ("his son and mother-in-law", "the elder's nephew and driver", "Haider and his driver"); "killed
-  them" takes the victims counted earlier in the sentence. Ages ("a 10-year-old boy", "aged six and
+  them" takes the victims counted earlier in the sentence. In a headline (a short first line) one person
+  named bare counts one ("Policeman shot dead in Peshawar", "Gunmen kill cleric in Quetta"), and a toll
+  that rose ("Death toll ... rises to 100") counts if it is larger. Ages ("a 10-year-old boy", "aged six and
   eight"), times ("around 1600") and dates ("08/28/2009") are not counts, and a campaign's total
   ("200 activists assassinated so far") is not the attack's toll. A report that counts no death but
   finds a body ("his bullet-riddled body was found", "the bodies of three men were found") counts it.
@@ -126,11 +128,11 @@ _SECURITY = re.compile(
 )
 _CIVIL_OFFICIAL = re.compile(r"\b(?:government|polio|health|election|tribal|local)\s+officials?\b", re.IGNORECASE)
 
-_KILL = r"(?:shot|stabbed|beaten|burnt|burned|hacked|tortured|stoned|strangled|bludgeoned|crushed)\s+to\s+death|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|killed|killing|kills|kill|dead|died|die|slain|martyred|shot\s+dead|executed|assassinated|lynched|slaughtered|strangled|lost\s+(?:their|his|her)\s+lives?|deaths?|dying|murdered|beheaded|decapitated|hanged|massacred|gunned\s+down|fatalities|lifeless|bodies|lives"  # noqa: E501
+_KILL = r"(?:shot|stabbed|beaten|burnt|burned|hacked|tortured|stoned|strangled|bludgeoned|crushed)\s+to\s+death|shoots?\s+dead|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|killed|killing|kills|kill|dead|died|die|slain|martyred|shot\s+dead|executed|assassinated|lynched|slaughtered|strangled|lost\s+(?:their|his|her)\s+lives?|deaths?|dying|murdered|beheaded|decapitated|hanged|massacred|gunned\s+down|fatalities|lifeless|bodies|lives"  # noqa: E501
 _WOUND = r"injured|injuring|injures|injuries|wounded|wounding|hurt|hurting|casualties"
 _KEYWORD = re.compile(r"\b(?P<kill>" + _KILL + r")\b|\b(?P<wound>" + _WOUND + r")\b", re.IGNORECASE)
 _ACTIVE_AFTER = re.compile(
-    r"^(?:killing|kills|kill|killed|shot\s+dead|(?:shot|stabbed|beaten|burnt|burned|hacked|tortured|stoned|strangled"
+    r"^(?:killing|kills|kill|killed|shot\s+dead|shoots?\s+dead|(?:shot|stabbed|beaten|burnt|burned|hacked|tortured|stoned|strangled"
     r"|bludgeoned|crushed)\s+to\s+death|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|injuring|injures|injured|wounding|wounded|hurting|gunned\s+down|"
     r"murdered|massacred|beheaded|decapitated|hanged|slain|executed|assassinated|lynched|slaughtered|strangled)$",
     re.IGNORECASE,
@@ -538,20 +540,105 @@ def _bodies_found(text: str, tallies: dict[str, _Tally]) -> None:
         tallies["killed"].add(1, Evidence(found.start(), found.end(), found.group(0)), accumulate=False)
 
 
+# Headlines drop the articles: "Policeman shot dead in Peshawar", "Gunmen kill cleric in Quetta", "Teacher killed,
+# student hurt in Swat firing". A headline here is a first line of at most 16 words without a full stop inside.
+_HEADLINE_WORDS = 16
+_HEADLINE_CLAUSE = re.compile(r"[\n:;,—–]|\s-\s|\b(?:as|and|after|while|amid)\b", re.IGNORECASE)
+_SINGULAR_PERSON = re.compile(
+    r"(?i)(?:police(?:man|woman|\s+(?:official|officer|constable|man))|policeman|cop|constable|soldier|sepoy|jawan|"
+    r"officer|official|guard|bodyguard|watchman|chowkidar|commander|sho|dsp|asi|sp|inspector|sub-inspector|"
+    r"teacher|student|principal|professor|journalist|reporter|cameraman|worker|vaccinator|volunteer|doctor|nurse|"
+    r"engineer|lawyer|judge|cleric|imam|scholar|leader|elder|malik|councillor|councilor|nazim|mpa|mna|minister|"
+    r"politician|activist|candidate|trader|shopkeeper|businessman|contractor|driver|labou?rer|farmer|shepherd|"
+    r"man|woman|boy|girl|child|youth|teenager|student|villager|tribesman|resident|citizen|passer-?by|pedestrian|"
+    r"civilian|person|spy|informer|member|chief|head|another|militant|terrorist|attacker|assailant|bomber|gunman|"
+    r"insurgent|kidnapper)"
+)
+_NOT_BARE = re.compile(
+    r"(?i)\b(?:a|an|the|his|her|their|its|one|two|three|four|five|six|seven|eight|nine|ten|no|were|was|is|are|"
+    r"been|has|have|had|of|in|at|on|by|to|from|with|for|all|more|several|many|dozens|scores)\b|\d"
+)
+
+
+def _headline_end(text: str) -> int:
+    """Where the headline ends (0 when the text does not start with one)."""
+    line_end = text.find("\n")
+    line = text if line_end < 0 else text[:line_end]
+    stripped = line.rstrip()
+    if not stripped or re.search(r"[.!?]\s", stripped) or len(stripped.split()) > _HEADLINE_WORDS:
+        return 0
+    return len(line)
+
+
+def _bare_person(phrase: str) -> bool:
+    """Whether ``phrase`` is a person named without article or number: "Police constable", "Lady health worker"."""
+    words = phrase.split()
+    if not 1 <= len(words) <= 4 or _NOT_BARE.search(phrase):
+        return False
+    head = words[-1].strip("'’")
+    return bool(_SINGULAR_PERSON.fullmatch(head) or _SINGULAR_PERSON.fullmatch(" ".join(words[-2:])))
+
+
+def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, previous_end: int) -> list[_Count]:
+    """One person named bare before or after a casualty word of the headline: "Policeman shot dead in Peshawar"
+    (before), "Gunmen kill cleric in Quetta" (after)."""
+    if keyword.end() > headline_end or _INTENT.search(text[max(0, keyword.start() - 40) : keyword.start()]):
+        return []  # beyond the headline, or an intention ("Taliban threaten to kill judge")
+    before = text[previous_end : keyword.start()]
+    cuts = [m.end() for m in _HEADLINE_CLAUSE.finditer(before)]
+    start = previous_end + (cuts[-1] if cuts else 0)
+    phrase = text[start : keyword.start()].strip()
+    word = keyword.group(0).lower()
+    active = re.match(r"(?i)kills?$|shoots?\s+dead$", word)  # the subject of these is the killer
+    if phrase and not active and _bare_person(phrase):
+        perpetrator = bool(_PERPETRATOR.search(phrase))
+        security = bool(_SECURITY.search(phrase)) and not _CIVIL_OFFICIAL.search(phrase)
+        begin = start + text[start:].find(phrase)
+        return [_Count(1, perpetrator, security, begin, keyword.start(), phrase)]
+    if phrase and not _PERPETRATOR.search(phrase) and not re.search(r"(?i)\b(?:blast|bomb|attack|firing)\w*", phrase):
+        return []  # the subject is not the killers ("Teacher's son killed ..."): no object to look at
+    if not active:
+        return []
+    after = re.match(
+        r"\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+)(?=\s+(?:in|at|near|outside|inside|on|off|during|after)\b|\s*[,;:]|\s*$)",
+        text[keyword.end() : headline_end],
+    )
+    if after is None or not _bare_person(after.group(1)):
+        return []
+    phrase = after.group(1)
+    begin = keyword.end() + after.start(1)
+    security = bool(_SECURITY.search(phrase)) and not _CIVIL_OFFICIAL.search(phrase)
+    return [_Count(1, bool(_PERPETRATOR.search(phrase)), security, begin, begin + len(phrase), phrase)]
+
+
+# "Death toll from Peshawar mosque blast rises to 100": the headline's count is the toll.
+_TOLL_RISES = re.compile(
+    r"\b(?:death\s+)?toll\b[^.;:\n]{0,60}?\b(?:rises|rose|risen|climbs|climbed|jumps|jumped|reaches|reached|mounts"
+    r"|mounted|soars|soared|hits|touches|touched|increases|increased|goes\s+up|went\s+up|surges|surged)\s+to\s+"
+    r"(?:at\s+least\s+)?(?P<num>\d{1,3}(?:,\d{3})*|" + _WORD_NUMBER + r")\b",
+    re.IGNORECASE,
+)
+
+
 def extract_casualties(text: str) -> dict[str, FieldValue]:
     """Killed, wounded (victims and attackers), killed security forces and duration read from ``text``."""
     tallies = {name: _Tally() for name in ("killed", "killed_perpetrators", "wounded", "wounded_perpetrators")}
     security = _Tally()
     keywords = list(_KEYWORD.finditer(text))
+    headline_end = _headline_end(text)
     previous_end = 0
     for index, keyword in enumerate(keywords):
         kind = "killed" if keyword["kill"] else "wounded"
         word = re.sub(r"\s+", " ", keyword.group(0).lower())
-        if word == "kill":
-            explicit = _EXPLICIT_COUNT.match(text, keyword.end())
-            if explicit is None:
+        mentions: list[_Count] = []
+        if word in ("kill", "kills", "shoot dead", "shoots dead") and not _EXPLICIT_COUNT.match(text, keyword.end()):
+            # a headline's bare object ("Gunmen kill cleric in Quetta"); "kill" without one is no count
+            mentions = _headline_person(text, keyword, headline_end=headline_end, previous_end=previous_end)
+            if not mentions and word == "kill":
                 continue
-            if _INTENT.search(text[max(0, keyword.start() - 40) : keyword.start()]):
+        if word == "kill" and not mentions:
+            explicit = _EXPLICIT_COUNT.match(text, keyword.end())
+            if explicit is not None and _INTENT.search(text[max(0, keyword.start() - 40) : keyword.start()]):
                 # the count belongs to the intention ("vowed to kill 10 soldiers"): not to the next word either
                 noun = _NOUN_WORDS.match(text, explicit.end())
                 head = _NOUN_STOP.split(noun.group(0), maxsplit=1)[0] if noun else ""
@@ -562,10 +649,9 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
             continue
         accumulate_window = text[max(0, keyword.start() - 60) : keyword.end() + 20].lower()
         accumulate = " also " in accumulate_window or "another" in accumulate_window
-        mentions: list[_Count] = []
         # counts after the word: "killing 25", "shot dead two engineers", "left 5 dead" handled below
         passive = _PASSIVE_BEFORE.search(text[max(0, keyword.start() - 40) : keyword.start()])
-        if _ACTIVE_AFTER.match(word) and not passive:
+        if not mentions and _ACTIVE_AFTER.match(word) and not passive:
             stop = keywords[index + 1].start() if index + 1 < len(keywords) else len(text)
             segment = text[keyword.end() : stop]
             boundary = _BOUNDARY.search(segment)
@@ -604,6 +690,8 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                     mentions = []
         if not mentions:
             mentions = _one_person(text, keyword, word, index, keywords, previous_end)
+        if not mentions and headline_end:
+            mentions = _headline_person(text, keyword, headline_end=headline_end, previous_end=previous_end)
         if mentions and kind == "killed":
             mentions += _along_with(text, keyword, keywords, index)
         previous_end = max([keyword.end(), *(m.end for m in mentions)])
@@ -658,6 +746,11 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         count = 2 if suicide["n"] and suicide["n"].lower() == "both" else count
         self_killed = count if count and suicide.group(0).lower().rstrip().endswith("s") else 1
         self_evidence = Evidence(suicide.start(), suicide.end(), suicide.group(0))
+    toll = _TOLL_RISES.search(text)
+    if toll:
+        tallies["killed"].add(
+            parse_number(toll["num"]), Evidence(toll.start(), toll.end(), toll.group(0)), accumulate=False
+        )
     if not tallies["killed"].value and not tallies["killed"].vague:
         _bodies_found(text, tallies)
     perp = tallies["killed_perpetrators"]

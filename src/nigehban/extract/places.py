@@ -54,6 +54,8 @@ _DISTANCE = re.compile(r"\b\d+\s*(?:km|kms|kilometers?|kilometres?|miles?)\b", r
 _DATELINE = re.compile(
     r"^\s*(?P<name>[A-Z][A-Z .'-]{2,30}?)\s*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b[^:\n-]*)?\s*[:—–-]\s"
 )
+# The headline form of a dateline: "Karachi: Cop killed in targeted attack", "DI Khan: three policemen martyred".
+_DATELINE_TITLE = re.compile(r"^\s*(?P<name>[A-Z][A-Za-z.]*(?:[ .-]+[A-Z][a-z.]*){0,2})\s*:\s")
 _NAME = re.compile(_CAP + r"(?:[\s-]+(?:" + _CAP + r"|e|i|ul|ud|al|ur|de))*")
 _POSSESSIVE = re.compile(r"(?:['’]|\u00e2\u0080\u0099)s\b")
 _CONTEXT = re.compile(
@@ -172,7 +174,7 @@ class PlaceExtractor:
         return None
 
     def _dateline(self, text: str) -> tuple[Resolution, Evidence, str | None, float] | None:
-        match = _DATELINE.match(text)
+        match = _DATELINE.match(text) or _DATELINE_TITLE.match(text)
         if not match:
             return None
         name = match["name"].strip().title()
