@@ -159,10 +159,13 @@ def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators:
         ("Police foil plot to kill judge in Multan", 0, 0, 0),
         ("Police killed in line of duty remembered on Martyrs Day", 0, 0, 0),
         ("Suicide bomber kills the minister at a rally in Charsadda", 1, 1, 0),
+        ("Hizbul Ahrar claims killing of two policemen in Peshawar", 2, 0, 0),
+        ("Daesh claims killing of JUI-F leader in Bajaur", 1, 0, 0),
         # a toll that rose
         ("Death toll from Peshawar mosque blast rises to 100", 100, 0, 0),
         # prose keeps its own rules: the headline rules read only a short first line
         ("A policeman was shot dead in Peshawar. Teacher killed in the blast was buried on Friday.", 1, 0, 0),
+        ("A market was bombed in Karachi, two weeks after the killing of a cleric there. Two were injured.", 0, 0, 2),
     ],
 )
 def test_headlines(text: str, killed: int, killed_perpetrators: int, wounded: int) -> None:

@@ -160,6 +160,9 @@ def test_is_attack_separates_attacks_from_other_news() -> None:
         "Two policemen martyred as gunmen open fire in DI Khan",
         "Unknown assailants set a passenger bus on fire in Karachi; no one was hurt.",
         "On Monday militants abducted a polio worker in Khyber district, police said.",
+        # headlines in the present tense
+        "Baloch Republican Army blows up gas pipeline in Dera Bugti",
+        "Militants storm girls' school in Chilas",
     ]
     others = [
         "Pakistan beat Sri Lanka by six wickets in the second Test at Lahore.",

@@ -589,18 +589,16 @@ def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, pr
     start = previous_end + (cuts[-1] if cuts else 0)
     phrase = text[start : keyword.start()].strip()
     word = keyword.group(0).lower()
-    active = re.match(r"(?i)kills?$|shoots?\s+dead$", word)  # the subject of these is the killer
+    active = re.match(r"(?i)kills?$|shoots?\s+dead$|killing$", word)  # the subject of these is the killer
     if phrase and not active and _bare_person(phrase):
         perpetrator = bool(_PERPETRATOR.search(phrase))
         security = bool(_SECURITY.search(phrase)) and not _CIVIL_OFFICIAL.search(phrase)
         begin = start + text[start:].find(phrase)
         return [_Count(1, perpetrator, security, begin, keyword.start(), phrase)]
-    if phrase and not _PERPETRATOR.search(phrase) and not re.search(r"(?i)\b(?:blast|bomb|attack|firing)\w*", phrase):
-        return []  # the subject is not the killers ("Teacher's son killed ..."): no object to look at
     if not active:
         return []
     after = re.match(
-        r"\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+)(?=\s+(?:in|at|near|outside|inside|on|off|during|after)\b|\s*[,;:]|\s*$)",
+        r"\s+(?:of\s+)?((?:[\w'’-]+\s+){0,3}?[\w'’-]+)(?=\s+(?:in|at|near|outside|inside|on|off|during|after)\b|\s*[,;:]|\s*$)",
         text[keyword.end() : headline_end],
     )
     if after is None or not _bare_person(after.group(1)):
@@ -653,7 +651,11 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         passive = _PASSIVE_BEFORE.search(text[max(0, keyword.start() - 40) : keyword.start()])
         if not mentions and _ACTIVE_AFTER.match(word) and not passive:
             stop = keywords[index + 1].start() if index + 1 < len(keywords) else len(text)
-            segment = text[keyword.end() : stop]
+            begin = keyword.end()
+            if word == "killing" and keyword.end() <= headline_end:  # "TTP claims killing of two policemen"
+                of = re.match(r"\s+of\s+", text[begin:stop], re.IGNORECASE)
+                begin += of.end() if of else 0
+            segment = text[begin:stop]
             boundary = _BOUNDARY.search(segment)
             segment = segment[: boundary.start()] if boundary else segment
             if re.match(
@@ -661,7 +663,7 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                 segment,
                 re.IGNORECASE,
             ):
-                mentions = _counts(segment, keyword.end(), after=True)
+                mentions = _counts(segment, begin, after=True)
         if not mentions and _ACTIVE_AFTER.match(word) and not passive and _THEM.match(text, keyword.end()):
             mentions = _earlier_victims(text, keyword.start(), previous_end)
         if not mentions and _ACTIVE_AFTER.match(word) and not passive:

@@ -663,6 +663,11 @@ def _apply_rules(text: str, fields: dict[str, FieldValue], model_value: Callable
 
 # ---------------------------------------------------------------------------------------- is_attack
 
+# A headline's present with a plural subject: "Militants storm girls' school in Chilas".
+_PLURAL_ACTORS = (
+    r"\b(?:militants|gunmen|terrorists|attackers|assailants|insurgents|miscreants)\s+"
+    r"(?:storm|attack|ambush|torch|abduct|kidnap|blow\s+up|raid|target)\b"
+)
 _ATTACK_CUES = re.compile(
     r"\b(?:kill(?:ed|ing|s)?|shot|shoot(?:ing|s)?|gunned|murder(?:ed)?|assassinat\w*|injur(?:ed|ing|ies)|wound(?:ed|ing|s)?"
     r"|dead|died|bod(?:y|ies)|casualt\w*|martyr\w*|bomb(?:s|ed|ing|ings|er|ers)?|blasts?|explo(?:sion|sions|ded|des)"
@@ -671,7 +676,8 @@ _ATTACK_CUES = re.compile(
     r"|torch(?:ed|ing)?|set\s+(?:on\s+fire|ablaze|fire\s+to)|arson|hijack\w*|beheaded|destroyed|damaged|blew\s+up"
     r"|suicide|targeted|burn(?:ed|t)|blown\s+up|blow\s+up|bombed|seized|captured|execut(?:ed|ion)|decapitated|beat(?:en)?"
     r"|acid|ransacked|chopped|defused|planted|explosives?|explosive\s+devices?|missiles?|landmines?|anthrax|tortured"
-    r"|looted|vandali[sz]ed|set\s+fire|set\s+(?:\w+\s+){1,3}on\s+fire|grabbed)\b",
+    r"|looted|vandali[sz]ed|set\s+fire|set\s+(?:\w+\s+){1,3}on\s+fire|grabbed|blows\s+up|torches|storms|ambushes"
+    r"|kidnaps|abducts|guns\s+down)\b|" + _PLURAL_ACTORS,
     re.IGNORECASE,
 )
 # Reports about something else that may still name violence: trials, arrests, statements, anniversaries,
@@ -688,8 +694,10 @@ _STRONG_EVENT = re.compile(
     r"|\b(?:killed|injured|wounded|killing|injuring|wounding|shot\s+dead|gunned\s+down)\b"
     r"|\b(?:exploded|went\s+off|detonated|opened\s+fire|stormed|ambushed|abducted|kidnapped|blew\s+up|torched"
     r"|blown\s+up|bombed|fired|planted|set\s+fire|burned|destroyed|damaged|executed|beheaded|decapitated|seized"
-    r"|defused|ransacked|threw|hurled|attacked|raided|died|grabbed|chopped|death)\b"
-    r"|\bset\s+(?:\w+\s+){1,3}on\s+fire\b|\bclaimed\s+(?:the\s+)?responsibility\b",
+    r"|defused|ransacked|threw|hurled|attacked|raided|died|grabbed|chopped|death"
+    r"|blows\s+up|torches|storms|ambushes|kidnaps|abducts|shoots\s+dead|guns\s+down)\b|"  # a headline's present
+    + _PLURAL_ACTORS
+    + r"|\bset\s+(?:\w+\s+){1,3}on\s+fire\b|\bclaimed\s+(?:the\s+)?responsibility\b",
     re.IGNORECASE,
 )
 
