@@ -175,3 +175,52 @@ def test_headlines(text: str, killed: int, killed_perpetrators: int, wounded: in
         killed_perpetrators,
         wounded,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "killed_perpetrators", "wounded"),
+    [
+        # police and agency messages: martyrdom words, "x" counts, labels, people listed by rank and name
+        (
+            "FIR No. 123/2023 u/s 302/324 PPC, 7-ATA, PS Saddar Bannu. On 15-05-2023 at 2130 hrs unknown terrorists "
+            "attacked the police post, as a result 02 constables embraced shahadat and 03 got injured.",
+            2,
+            0,
+            3,
+        ),
+        (
+            "Terrorists attacked FC check post at Tirah at 0230 hrs. 02 x FC personnel shaheed, 04 injured. "
+            "03 terrorists killed in retaliatory fire.",
+            2,
+            3,
+            4,
+        ),
+        ("Casualties: Martyred 2 (police), Injured 5. Terrorists killed: 1.", 2, 1, 5),
+        ("Killed: 3; Injured: 7", 3, 0, 7),
+        (
+            "IED blast on police mobile near Kulachi; ASI Gul Khan and constable Imran martyred, driver injured.",
+            2,
+            0,
+            1,
+        ),
+        ("Firing on police van: 1 x constable shaheed, 2 x injured.", 1, 0, 2),
+        # "Shaheed" with a capital is a place name (Shaheed Benazirabad), not a death
+        ("Shaheed Benazirabad: two policemen were injured in a blast.", 0, 0, 2),
+        # a time after the word is not a count
+        ("Police post attacked; injured 0230 hrs shifted to DHQ hospital.", 0, 0, 0),
+    ],
+)
+def test_field_messages(text: str, killed: int, killed_perpetrators: int, wounded: int) -> None:
+    values = _values(text)
+    assert (values["killed"], values["killed_perpetrators"], values["wounded"]) == (
+        killed,
+        killed_perpetrators,
+        wounded,
+    )
+
+
+def test_field_message_security_forces() -> None:
+    found = extract_casualties("Casualties: Martyred 2 (police), Injured 5.")
+    assert found["killed_security"].value == 2
+    found = extract_casualties("IED blast on police mobile; ASI Gul Khan and constable Imran martyred.")
+    assert found["killed_security"].value == 2

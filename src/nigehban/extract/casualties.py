@@ -17,7 +17,9 @@
   ("his son and mother-in-law", "the elder's nephew and driver", "Haider and his driver"); "killed
   them" takes the victims counted earlier in the sentence. In a headline (a short first line) one person
   named bare counts one ("Policeman shot dead in Peshawar", "Gunmen kill cleric in Quetta"), and a toll
-  that rose ("Death toll ... rises to 100") counts if it is larger. Ages ("a 10-year-old boy", "aged six and
+  that rose ("Death toll ... rises to 100") counts if it is larger. Police messages: "embraced shahadat",
+  "02 x FC personnel shaheed", labels ("Killed: 3; Injured: 7", "Martyred 2 (police)") and people listed
+  by rank and name ("ASI Gul Khan and constable Imran martyred": two). Ages ("a 10-year-old boy", "aged six and
   eight"), times ("around 1600") and dates ("08/28/2009") are not counts, and a campaign's total
   ("200 activists assassinated so far") is not the attack's toll. A report that counts no death but
   finds a body ("his bullet-riddled body was found", "the bodies of three men were found") counts it.
@@ -128,7 +130,19 @@ _SECURITY = re.compile(
 )
 _CIVIL_OFFICIAL = re.compile(r"\b(?:government|polio|health|election|tribal|local)\s+officials?\b", re.IGNORECASE)
 
-_KILL = r"(?:shot|stabbed|beaten|burnt|burned|hacked|tortured|stoned|strangled|bludgeoned|crushed)\s+to\s+death|shoots?\s+dead|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|killed|killing|kills|kill|dead|died|die|slain|martyred|shot\s+dead|executed|assassinated|lynched|slaughtered|strangled|lost\s+(?:their|his|her)\s+lives?|deaths?|dying|murdered|beheaded|decapitated|hanged|massacred|gunned\s+down|fatalities|lifeless|bodies|lives"  # noqa: E501
+# Police and agency messages: "02 constables embraced shahadat", "1 x FC sepoy shaheed" (lower case only: "Shaheed
+# Benazirabad" is a district).
+_MARTYRDOM = (
+    r"(?:embraced|attained|achieved|received|laid\s+down\s+their\s+lives\s+in)\s+(?:shahadat|martyrdom)"
+    r"|(?-i:shaheed|shahid)"
+)
+_KILL = (
+    _MARTYRDOM
+    + r"|(?:shot|stabbed|beaten|burnt|burned|hacked|tortured|stoned|strangled|bludgeoned|crushed)\s+to\s+death"
+    r"|shoots?\s+dead|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|killed|killing|kills|kill|dead|died|die|slain"
+    r"|martyred|shot\s+dead|executed|assassinated|lynched|slaughtered|strangled|lost\s+(?:their|his|her)\s+lives?"
+    r"|deaths?|dying|murdered|beheaded|decapitated|hanged|massacred|gunned\s+down|fatalities|lifeless|bodies|lives"
+)
 _WOUND = r"injured|injuring|injures|injuries|wounded|wounding|hurt|hurting|casualties"
 _KEYWORD = re.compile(r"\b(?P<kill>" + _KILL + r")\b|\b(?P<wound>" + _WOUND + r")\b", re.IGNORECASE)
 _ACTIVE_AFTER = re.compile(
@@ -302,7 +316,7 @@ _PERSON = re.compile(
     r"Christian|Sikh|Ahmadi|tribal|local|former|retired|senior|prominent|young|religious|political)"
 )
 _NOT_COUNTED = re.compile(
-    r"[\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|km|kilometers?|kilometres?|kg|am|pm|a\.m|p\.m|percent|%|"
+    r"[\s-]*(?:years?|months?|weeks?|days?|hours?|hrs|minutes?|km|kilometers?|kilometres?|kg|am|pm|a\.m|p\.m|percent|%|"
     r"miles?|metres?|meters?|feet|rounds?|shells?|rockets?|mortars?|bombs?|vehicles?|houses?|shops?|cars?|"
     r"trucks?|buildings?|schools?|times?|sides|cows?|cattle|animals|goats?|sheep|buffalo(?:e?s)?|donkeys?|of\s+(?:them|his|their|whom))\b",
     re.IGNORECASE,
@@ -618,6 +632,52 @@ _TOLL_RISES = re.compile(
 )
 
 
+# A count written after the word as a label: "Killed: 3; Injured: 7", "Martyred 2 (police)", "Terrorists killed: 1".
+_LABEL_COUNT = re.compile(
+    r"\s*(?:[:=\-–]\s*|\s)\s*(?P<num>\d{1,4})\b(?!\s*(?:hrs|hours?|am|pm|a\.m|p\.m|km|kms|years?|/|:\d|,\d{3}))"
+)
+# Ranks and roles that name a person in a list: "ASI Gul Khan and constable Imran martyred".
+_RANK = (
+    r"(?:(?:Head|head|Lady|lady|Senior|senior)\s+)?(?:ASI|SI|SHO|DSP|SP|SSP|HC|FC|Constable|constable|Sepoy|sepoy|Naik|naik"
+    r"|Lance\s+Naik|Havildar|havildar|Subedar|subedar|Captain|Major|Lieutenant|Colonel|Inspector|inspector"
+    r"|Sub-Inspector|sub-inspector|Sergeant|Soldier|soldier|Driver|driver|Gunner|gunner|Dr\.?|Malik|Maulana|Mufti)"
+)
+_RANKED_NAME = _RANK + r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"
+_NAMED_LIST = re.compile(
+    r"(?P<list>" + _RANKED_NAME + r"(?:\s*,\s*(?:and\s+)?" + _RANKED_NAME + r"|\s+and\s+" + _RANKED_NAME + r")+)"
+    r"\s+(?:(?:were|have\s+been|had\s+been|got|also|both|all)\s+)*$"
+)
+
+
+def _label_count(text: str, keyword: re.Match[str], previous_end: int) -> list[_Count]:
+    """A count after the word as in a form: "Killed: 3", "Martyred 2 (police)"; the noun before says who."""
+    label = _LABEL_COUNT.match(text, keyword.end())
+    if label is None:
+        return []
+    before = text[max(previous_end, keyword.start() - 40) : keyword.start()]
+    cut = [m.end() for m in re.finditer(r"[.;:,(\n]", before)]
+    who = before[cut[-1] :] if cut else before
+    after = text[label.end() : label.end() + 30]
+    qualifier = after.lstrip(" (")  # "Martyred 2 (police)"
+    perpetrator = bool(_PERPETRATOR.search(who) or _PERPETRATOR.match(qualifier))
+    security = bool(_SECURITY.search(who) or (after.lstrip().startswith("(") and _SECURITY.match(qualifier)))
+    return [_Count(int(label["num"]), perpetrator, security, label.start("num"), label.end("num"), who.strip())]
+
+
+def _named_list(text: str, keyword: re.Match[str], previous_end: int) -> list[_Count]:
+    """People listed by rank and name before the word: "ASI Gul Khan and constable Imran martyred" (two)."""
+    before = text[max(previous_end, keyword.start() - 160) : keyword.start()]
+    found = _NAMED_LIST.search(before)
+    if found is None:
+        return []
+    start = keyword.start() - len(before) + found.start("list")
+    names = list(re.finditer(_RANKED_NAME, found["list"]))
+    return [
+        _Count(1, False, bool(_SECURITY.search(name.group(0))), start + name.start(), start + name.end(), name.group(0))
+        for name in names
+    ]
+
+
 def extract_casualties(text: str) -> dict[str, FieldValue]:
     """Killed, wounded (victims and attackers), killed security forces and duration read from ``text``."""
     tallies = {name: _Tally() for name in ("killed", "killed_perpetrators", "wounded", "wounded_perpetrators")}
@@ -691,7 +751,11 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                 if not (_PASSIVE_BEFORE.search(tail) or re.fullmatch(r"[\w\s,'’-]{0,60}", tail)):
                     mentions = []
         if not mentions:
+            mentions = _named_list(text, keyword, previous_end)
+        if not mentions:
             mentions = _one_person(text, keyword, word, index, keywords, previous_end)
+        if not mentions:
+            mentions = _label_count(text, keyword, previous_end)
         if not mentions and headline_end:
             mentions = _headline_person(text, keyword, headline_end=headline_end, previous_end=previous_end)
         if mentions and kind == "killed":
