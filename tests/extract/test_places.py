@@ -59,6 +59,9 @@ def synthetic() -> PlaceExtractor:
         ("Blast near Mardan police lines leaves three dead", "Khyber Pakhtunkhwa", "Mardan"),
         ("Bannu: Policeman martyred as terrorists attack checkpost", "Khyber Pakhtunkhwa", "Bannu"),
         ("Dera Ismail Khan: Three cops shot dead", "Khyber Pakhtunkhwa", "D. I. Khan"),
+        # police messages: the district inside a police station's name
+        ("Report from PS City Kohat: a hand grenade was thrown at a constable's house.", "Khyber Pakhtunkhwa", "Kohat"),
+        ("FIR No. 123/2023 u/s 302 PPC, PS Saddar Bannu. Terrorists attacked the post.", "Khyber Pakhtunkhwa", "Bannu"),
         (
             "Militants attacked a convoy in Pakistan's restive South Waziristan region.",
             "Khyber Pakhtunkhwa",

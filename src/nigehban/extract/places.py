@@ -188,20 +188,24 @@ class PlaceExtractor:
         return resolution, Evidence(match.start("name"), match.end("name"), match["name"]), name, 0.85
 
     def _anywhere(self, text: str) -> tuple[Resolution, Evidence, str | None, float] | None:
-        """Last resort: the first capitalised name of a district or town, wherever it stands."""
+        """Last resort: the first capitalised name of a district or town, wherever it stands -- also inside a longer
+        run of capitalised words ("PS City Kohat", "Report from PS Saddar Bannu")."""
         for match in _NAME.finditer(text):
-            words = match.group(0).split()
-            for size in range(min(4, len(words)), 0, -1):
-                name = " ".join(words[:size])
-                if name.lower() in _SKIP_NAMES or (match.start() == 0 and size == 1 and len(words) == 1):
-                    continue
-                if name.lower() in _ANYWHERE_SKIP or not self._known_name(name):
-                    continue
-                resolution = self.resolver.resolve(PlaceQuery(place=name))
-                if resolution.method not in ("name",) or resolution.province is None:
-                    continue
-                end = match.start() + len(name)
-                return resolution, Evidence(match.start(), end, text[match.start() : end]), name, 0.6
+            spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", match.group(0))]
+            for first in range(len(spans)):
+                for size in range(min(4, len(spans) - first), 0, -1):
+                    begin, end = match.start() + spans[first][0], match.start() + spans[first + size - 1][1]
+                    if text[end - 1] == "." and not re.search(r"\.\w+\.$", text[begin:end]):
+                        end -= 1  # the sentence's full stop ("... PS Saddar Bannu."), not "D.I."'s
+                    name = " ".join(text[begin:end].split())
+                    if name.lower() in _SKIP_NAMES or (match.start() == 0 and size == 1 and len(spans) == 1):
+                        continue
+                    if name.lower() in _ANYWHERE_SKIP or not self._known_name(name):
+                        continue
+                    resolution = self.resolver.resolve(PlaceQuery(place=name))
+                    if resolution.method not in ("name",) or resolution.province is None:
+                        continue
+                    return resolution, Evidence(begin, end, text[begin:end]), name, 0.6
         return None
 
     def _province_only(self, text: str) -> tuple[Resolution, Evidence, str | None, float] | None:
