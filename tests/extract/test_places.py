@@ -59,6 +59,19 @@ def synthetic() -> PlaceExtractor:
         ("Blast near Mardan police lines leaves three dead", "Khyber Pakhtunkhwa", "Mardan"),
         ("Bannu: Policeman martyred as terrorists attack checkpost", "Khyber Pakhtunkhwa", "Bannu"),
         ("Dera Ismail Khan: Three cops shot dead", "Khyber Pakhtunkhwa", "D. I. Khan"),
+        # an address chain that yields only the province; the district is named elsewhere in the text
+        ("A powerful bomb went off in downtown Lahore, Punjab Province, Pakistan.", "Punjab", "Lahore"),
+        (
+            "On Wednesday, in the Shahi Khel area of Hangu district, in North West Frontier Province, Pakistan, "
+            "a militia leader was shot dead.",
+            "Khyber Pakhtunkhwa",
+            "Hangu",
+        ),
+        (
+            "A grenade was thrown at Tail Mandi oil market in the Bannu district of Khyber Pakhtunkhwa, Pakistan.",
+            "Khyber Pakhtunkhwa",
+            "Bannu",
+        ),
         # police messages: the district inside a police station's name
         ("Report from PS City Kohat: a hand grenade was thrown at a constable's house.", "Khyber Pakhtunkhwa", "Kohat"),
         ("FIR No. 123/2023 u/s 302 PPC, PS Saddar Bannu. Terrorists attacked the post.", "Khyber Pakhtunkhwa", "Bannu"),

@@ -120,16 +120,29 @@ class PlaceExtractor:
         self._known: dict[str, bool] = {}
 
     def extract(self, text: str) -> dict[str, FieldValue]:
-        """Place fields of the attack ``text`` reports; empty when no place is found."""
+        """Place fields of the attack ``text`` reports; empty when no place is found.
+
+        The finders run in order of reliability. One that gives only a province ("in downtown Lahore, Punjab
+        Province, Pakistan" read as Punjab) is kept while the later ones look for a district in that province
+        ("Lahore"); the first district found wins, else the first province.
+        """
+        first: tuple[Resolution, Evidence, str | None, float] | None = None
         for finder in (self._chain, self._dateline, self._mentions, self._anywhere, self._province_only):
             found = finder(text)
-            if found is not None:
-                resolution, evidence, place, factor = found
-                if resolution.method != "none" and resolution.province is not None:
-                    if resolution.district_pcode is None and place is not None:
-                        resolution = self._district_of_town(resolution, place)
-                    return _fields(resolution, evidence, place, factor)
-        return {}
+            if found is None:
+                continue
+            resolution, evidence, place, factor = found
+            if resolution.method == "none" or resolution.province is None:
+                continue
+            if resolution.district_pcode is None and place is not None:
+                resolution = self._district_of_town(resolution, place)
+            if first is not None and resolution.province != first[0].province:
+                continue  # a place elsewhere than the province the report names
+            if resolution.district_pcode is not None:
+                return _fields(resolution, evidence, place, factor)
+            if first is None:
+                first = (resolution, evidence, place, factor)
+        return _fields(*first) if first is not None else {}
 
     # ------------------------------------------------------------------------------------ finders
 
