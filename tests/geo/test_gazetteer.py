@@ -15,6 +15,8 @@ from nigehban.geo.boundaries import BoundaryUnit
 from nigehban.geo.boundaryset import BoundarySet
 from nigehban.geo.gazetteer import GEONAMES_PROVINCES, Gazetteer, geonames_towns, normalise_place_name, place_keys
 from nigehban.geo.places import Place, read_places_csv
+from nigehban.geo.resolution import PlaceQuery
+from nigehban.geo.resolver import Resolver
 from nigehban.taxonomy import PROVINCES
 from tests.helpers import shared_data
 
@@ -329,3 +331,25 @@ def test_real_postal_places_join_the_gazetteer(real_boundaries: BoundarySet) -> 
     placed = [place for place in user if place.has_point]
     assert sum(place.district_pcode is not None for place in placed) >= 0.99 * len(placed)
     assert gazetteer.lookup("Ali Masjid", province="Khyber Pakhtunkhwa")[0].place.source == "geonames postal"
+
+
+@pytest.mark.data
+def test_alias_tehsils_give_their_district_with_district_boundaries_only() -> None:
+    geo = shared_data("geo")
+    boundaries = BoundarySet.from_files(district=geo / "pak_adm2_districts.geojson")
+    gazetteer = Gazetteer.build(boundaries=boundaries)
+    assert gazetteer.unresolved_aliases == []
+    resolver = Resolver(boundaries=boundaries, gazetteer=gazetteer)
+    checked = 0
+    for entry in _alias_table()["tehsil"]:
+        resolution = resolver.resolve(PlaceQuery(place=entry["name"]))
+        assert resolution.province == entry["province"], entry["name"]
+        if "district" in entry:
+            assert resolution.district == entry["district"], entry["name"]
+            assert resolution.precision in ("district", "town"), entry["name"]  # a town of the name may be known
+            checked += 1
+        else:
+            assert resolution.district_pcode is None, entry["name"]
+    assert checked > 25
+    # a tehsil's alias too ("Darra Adam Khel" is the main town of FR Kohat, now in Kohat district)
+    assert resolver.resolve(PlaceQuery(place="Darra Adam Khel")).district == "Kohat"

@@ -272,6 +272,7 @@ class Gazetteer:
         self._spans: dict[int, tuple[str, ...]] = {}
         self._unit_index: dict[tuple[str, str], int] = {}
         self._placeholders: dict[tuple[str, str], int] = {}
+        self._district_province: dict[str, str | None] = {}
         self._fuzzy_choices: dict[tuple[str | None, frozenset[str] | None, bool], list[str]] = {}
         self.district_names: dict[str, str] = {}
         """District pcode -> name, for the districts of the boundary set."""
@@ -369,6 +370,7 @@ class Gazetteer:
             district_pcode = unit.pcode if level == "district" else unit.parent_pcode
             if level == "district":
                 self.district_names[unit.pcode] = unit.name
+                self._district_province[unit.pcode] = _PROVINCE_BY_PCODE.get(unit.province_pcode or "")
             else:
                 self.tehsil_names[unit.pcode] = unit.name
             place = Place(
@@ -439,14 +441,16 @@ class Gazetteer:
 
     def _alias_target(self, entry: dict[str, Any], level: Level, boundaries: BoundarySet | None) -> int | None:
         name, province = entry["name"], entry["province"]
+        district = entry.get("district")
         if boundaries is None or not boundaries.has(level):
-            # no units to point at: the alias still tells the province
+            # no units to point at: the alias still tells the province, and a tehsil's district where the
+            # district boundaries are held ("Mir Ali" -> North Waziristan with district boundaries only)
             if (level, name) not in self._placeholders:
                 kind: PlaceKind = "district" if level == "district" else "tehsil"
-                place = Place(name, kind, None, None, province=province, source=_ALIAS_SOURCE)
+                pcode = self._district_pcode(district, province) if level == "tehsil" and district else None
+                place = Place(name, kind, None, None, province=province, district_pcode=pcode, source=_ALIAS_SOURCE)
                 self._placeholders[(level, name)] = self._add(place, name, "name")
             return self._placeholders[(level, name)]
-        district = entry.get("district")
         targets = [
             unit
             for unit in boundaries.units(level)
@@ -459,6 +463,19 @@ class Gazetteer:
             self.unresolved_aliases.append(f"{level} {name!r} ({province}): {found}")
             return None
         return self._unit_index[(level, targets[0].pcode)]
+
+    def _district_pcode(self, district: str, province: str) -> str | None:
+        """The pcode of the district of the boundary set named ``district`` in ``province`` (None if not held)."""
+        found = [
+            pcode
+            for pcode, name in self.district_names.items()
+            if _key(name) == _key(district) and self._district_province.get(pcode) == province
+        ]
+        if len(found) != 1:
+            if self.has_boundaries:
+                self.unresolved_aliases.append(f"district {district!r} ({province}): not found")
+            return None
+        return found[0]
 
     # ----------------------------------------------------------------------------------------- lookup
 

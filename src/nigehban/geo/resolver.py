@@ -353,7 +353,8 @@ class Resolver:
             )
         place = choice.place
         has_units = self.boundaries is not None and place.district_pcode is not None
-        precision = _PRECISION[place.kind] if place.has_point else "province"
+        # without a point a place is known to its district at best (an alias tehsil named with its district)
+        precision = _PRECISION[place.kind] if place.has_point else ("district" if has_units else "province")
         return Resolution(
             province=named.province,
             district=self.gazetteer.district_of(place.district_pcode) if has_units else None,
