@@ -242,7 +242,7 @@ def test_every_alias_target_exists_in_the_real_boundary_files() -> None:
     district_keys = Counter((place_keys(str(row["adm2_name"]))[0], row.get("adm1_pcode")) for row in districts)
     tehsil_keys = Counter((place_keys(str(row["shapeName"]))[0], row.get("adm1_pcode")) for row in tehsils)
     table = _alias_table()
-    assert set(table) == {"district", "tehsil", "city"}
+    assert set(table) == {"district", "tehsil", "city", "place"}
     checked = 0
     for entry in table["district"]:
         assert district_keys[(place_keys(entry["name"])[0], codes[entry["province"]])] == 1, entry["name"]
@@ -254,6 +254,9 @@ def test_every_alias_target_exists_in_the_real_boundary_files() -> None:
     for entry in table["city"]:
         for name in entry["districts"]:
             assert district_keys[(place_keys(name)[0], codes[entry["province"]])] == 1, name
+        checked += 1
+    for entry in table["place"]:
+        assert district_keys[(place_keys(entry["district"])[0], codes[entry["province"]])] == 1, entry["district"]
         checked += 1
     assert checked == sum(len(entries) for entries in table.values()) > 100
     every_alias = [alias for entries in table.values() for entry in entries for alias in entry.get("aliases", [])]
@@ -353,3 +356,31 @@ def test_alias_tehsils_give_their_district_with_district_boundaries_only() -> No
     assert checked > 25
     # a tehsil's alias too ("Darra Adam Khel" is the main town of FR Kohat, now in Kohat district)
     assert resolver.resolve(PlaceQuery(place="Darra Adam Khel")).district == "Kohat"
+
+
+@pytest.mark.data
+def test_listed_places_give_their_district() -> None:
+    geo = shared_data("geo")
+    boundaries = BoundarySet.from_files(district=geo / "pak_adm2_districts.geojson")
+    gazetteer = Gazetteer.build(boundaries=boundaries)
+    resolver = Resolver(boundaries=boundaries, gazetteer=gazetteer)
+    assert gazetteer.unresolved_aliases == []
+    listed = 0
+    for entry in _alias_table()["place"]:
+        assert entry["province"] in PROVINCES
+        for name in entry["names"]:
+            resolution = resolver.resolve(PlaceQuery(place=name))
+            assert resolution.province == entry["province"], name
+            # a name GeoNames also holds keeps GeoNames' town (whose district must agree)
+            assert resolution.district == entry["district"], name
+            listed += resolution.precision == "district"
+    assert listed > 150
+    # exact spellings only: a near miss of a listed place is not taken for it
+    assert gazetteer.lookup("Bagan")
+    assert not gazetteer.fuzzy_lookup("Baigan", kinds=("locality",))
+
+
+def test_listed_places_without_boundaries_give_the_province(fresh: Gazetteer) -> None:
+    resolver = Resolver(boundaries=None, gazetteer=fresh)
+    resolution = resolver.resolve(PlaceQuery(place="Sariab"))
+    assert (resolution.province, resolution.district_pcode) == ("Balochistan", None)

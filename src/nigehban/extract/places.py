@@ -128,7 +128,7 @@ class PlaceExtractor:
         """
         first: tuple[Resolution, Evidence, str | None, float] | None = None
         for finder in (self._chain, self._dateline, self._mentions, self._anywhere, self._province_only):
-            found = finder(text)
+            found = finder(text, within=first[0] if first is not None else None)
             if found is None:
                 continue
             resolution, evidence, place, factor = found
@@ -146,7 +146,10 @@ class PlaceExtractor:
 
     # ------------------------------------------------------------------------------------ finders
 
-    def _chain(self, text: str) -> tuple[Resolution, Evidence, str | None, float] | None:
+    def _chain(
+        self, text: str, within: Resolution | None = None
+    ) -> tuple[Resolution, Evidence, str | None, float] | None:
+        del within  # the chain is read first: nothing to agree with yet
         for match in _CHAIN.finditer(text):
             chain = match["chain"]
             parts = [part.strip() for part in chain.split(",") if part.strip()]
@@ -186,7 +189,9 @@ class PlaceExtractor:
             return resolution, Evidence(start, match.end(), text[start : match.end()]), place or province, 1.0
         return None
 
-    def _dateline(self, text: str) -> tuple[Resolution, Evidence, str | None, float] | None:
+    def _dateline(
+        self, text: str, within: Resolution | None = None
+    ) -> tuple[Resolution, Evidence, str | None, float] | None:
         match = _DATELINE.match(text) or _DATELINE_TITLE.match(text)
         if not match:
             return None
@@ -200,7 +205,9 @@ class PlaceExtractor:
             return better
         return resolution, Evidence(match.start("name"), match.end("name"), match["name"]), name, 0.85
 
-    def _anywhere(self, text: str) -> tuple[Resolution, Evidence, str | None, float] | None:
+    def _anywhere(
+        self, text: str, within: Resolution | None = None
+    ) -> tuple[Resolution, Evidence, str | None, float] | None:
         """Last resort: the first capitalised name of a district or town, wherever it stands -- also inside a longer
         run of capitalised words ("PS City Kohat", "Report from PS Saddar Bannu")."""
         for match in _NAME.finditer(text):
@@ -218,10 +225,15 @@ class PlaceExtractor:
                     resolution = self.resolver.resolve(PlaceQuery(place=name))
                     if resolution.method not in ("name",) or resolution.province is None:
                         continue
+                    if within is not None and within.province is not None and resolution.province != within.province:
+                        continue
                     return resolution, Evidence(begin, end, text[begin:end]), name, 0.6
         return None
 
-    def _province_only(self, text: str) -> tuple[Resolution, Evidence, str | None, float] | None:
+    def _province_only(
+        self, text: str, within: Resolution | None = None
+    ) -> tuple[Resolution, Evidence, str | None, float] | None:
+        del within  # a province named in the text: extract() checks it agrees
         """A province named anywhere ("Pakistan's Bolochistan province"), else a region ("northwest Pakistan")."""
         match = _PROVINCE_NAME.search(text)
         province = None

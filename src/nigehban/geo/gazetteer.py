@@ -273,6 +273,7 @@ class Gazetteer:
         self._unit_index: dict[tuple[str, str], int] = {}
         self._placeholders: dict[tuple[str, str], int] = {}
         self._district_province: dict[str, str | None] = {}
+        self._listed: set[int] = set()  # the table's [[place]] names: matched exactly, never fuzzily
         self._fuzzy_choices: dict[tuple[str | None, frozenset[str] | None, bool], list[str]] = {}
         self.district_names: dict[str, str] = {}
         """District pcode -> name, for the districts of the boundary set."""
@@ -438,6 +439,27 @@ class Gazetteer:
                 if len(spans) != len(entry["districts"]):
                     self.unresolved_aliases.append(f"city {entry['name']!r}: districts {entry['districts']}")
                 self._spans[index] = spans
+        self._add_listed_places()
+
+    def _add_listed_places(self) -> None:
+        """The table's [[place]] names: places GeoNames lacks, each in its district (no point of its own)."""
+        for entry in _alias_table().get("place", []):
+            province, district = entry["province"], entry["district"]
+            pcode = self._district_pcode(district, province) if self.has_boundaries else None
+            for name in entry["names"]:
+                if any(not match.fuzzy for match in self.lookup(name)):
+                    continue  # a boundary unit, a GeoNames town or the user's own place: more precise
+                place = Place(
+                    name,
+                    "locality",
+                    None,
+                    None,
+                    province=province,
+                    district=district,
+                    district_pcode=pcode,
+                    source=_ALIAS_SOURCE,
+                )
+                self._listed.add(self._add(place, name, "name"))
 
     def _alias_target(self, entry: dict[str, Any], level: Level, boundaries: BoundarySet | None) -> int | None:
         name, province = entry["name"], entry["province"]
@@ -539,7 +561,8 @@ class Gazetteer:
 
         Names shorter than 5 letters are never matched fuzzily, and the score needed rises for
         shorter names (85 from 8 letters, 88 for 6 or 7, 92 for 5), because one letter changes a
-        short name into another place ("Khar", "Kharan").
+        short name into another place ("Khar", "Kharan"). The alias table's listed places ([[place]]) are
+        matched exactly only ("Baigan" is not "Bagan").
         """
         keys = place_keys(name)
         if not keys:
@@ -555,7 +578,9 @@ class Gazetteer:
         for choice, score, _ in found:
             for entry in self._keys[choice]:
                 place = self.places[entry.index]
-                if entry.index in seen or not self._admits(place, province, districts, kinds):
+                if entry.index in seen or entry.index in self._listed:
+                    continue  # a listed place has no point to check a near-miss spelling against
+                if not self._admits(place, province, districts, kinds):
                     continue
                 seen.add(entry.index)
                 spans = self._spans.get(entry.index, ())
@@ -660,7 +685,7 @@ def _usable_alternates(name: str, alternates: Iterable[str]) -> Iterable[str]:
 def _alias_table() -> dict[str, list[dict[str, Any]]]:
     text = importlib.resources.files("nigehban.geo").joinpath("data/aliases.toml").read_text(encoding="utf-8")
     table = tomllib.loads(text)
-    return {section: list(table.get(section, [])) for section in ("district", "tehsil", "city")}
+    return {section: list(table.get(section, [])) for section in ("district", "tehsil", "city", "place")}
 
 
 @functools.cache
