@@ -72,6 +72,17 @@ def synthetic() -> PlaceExtractor:
             "Khyber Pakhtunkhwa",
             "Bannu",
         ),
+        # the province named before the district
+        ("A bomb went off in a mosque in the province of Punjab, the town of Bhakkar.", "Punjab", "Bhakkar"),
+        (
+            "In Khyber Pakhtunkhwa, Pakistan, the bodies of four men were recovered near Karak.",
+            "Khyber Pakhtunkhwa",
+            "Karak",
+        ),
+        # places GeoNames lacks, from the alias table's list
+        ("Two policemen were shot dead in Sariab, Balochistan, on Monday.", "Balochistan", "Quetta"),
+        ("A roadside bomb hit a vehicle in Bara Kahu near Islamabad.", "Islamabad Capital Territory", "Islamabad"),
+        ("Militants blew up a gas pipeline near Sui.", "Balochistan", "Dera Bugti"),
         # police messages: the district inside a police station's name
         ("Report from PS City Kohat: a hand grenade was thrown at a constable's house.", "Khyber Pakhtunkhwa", "Kohat"),
         ("FIR No. 123/2023 u/s 302 PPC, PS Saddar Bannu. Terrorists attacked the post.", "Khyber Pakhtunkhwa", "Bannu"),

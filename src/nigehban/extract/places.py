@@ -210,13 +210,13 @@ class PlaceExtractor:
     ) -> tuple[Resolution, Evidence, str | None, float] | None:
         """Last resort: the first capitalised name of a district or town, wherever it stands -- also inside a longer
         run of capitalised words ("PS City Kohat", "Report from PS Saddar Bannu")."""
+        fallback: tuple[Resolution, Evidence, str | None, float] | None = None
         for match in _NAME.finditer(text):
             spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", match.group(0))]
             for first in range(len(spans)):
                 for size in range(min(4, len(spans) - first), 0, -1):
                     begin, end = match.start() + spans[first][0], match.start() + spans[first + size - 1][1]
-                    if text[end - 1] == "." and not re.search(r"\.\w+\.$", text[begin:end]):
-                        end -= 1  # the sentence's full stop ("... PS Saddar Bannu."), not "D.I."'s
+                    end = begin + len(_without_full_stop(text[begin:end]))
                     name = " ".join(text[begin:end].split())
                     if name.lower() in _SKIP_NAMES or (match.start() == 0 and size == 1 and len(spans) == 1):
                         continue
@@ -227,8 +227,11 @@ class PlaceExtractor:
                         continue
                     if within is not None and within.province is not None and resolution.province != within.province:
                         continue
-                    return resolution, Evidence(begin, end, text[begin:end]), name, 0.6
-        return None
+                    found = resolution, Evidence(begin, end, text[begin:end]), name, 0.6
+                    if resolution.district_pcode is not None:
+                        return found
+                    fallback = fallback or found  # a province named first ("Punjab, the town of Bhakkar")
+        return fallback
 
     def _province_only(
         self, text: str, within: Resolution | None = None
@@ -280,6 +283,7 @@ class PlaceExtractor:
     def _mentions(
         self, text: str, within: Resolution | None = None
     ) -> tuple[Resolution, Evidence, str | None, float] | None:
+        fallback: tuple[Resolution, Evidence, str | None, float] | None = None
         for match in _NAME.finditer(text):
             before = text[max(0, match.start() - 40) : match.start()]
             possessive = bool(_POSSESSIVE.match(text, match.end()))
@@ -289,7 +293,7 @@ class PlaceExtractor:
             # the longest known name starting at the match: "Dera Ismail Khan" before "Dera"
             name = None
             for size in range(min(4, len(words)), 0, -1):
-                candidate = _GENERIC_TAIL.sub("", " ".join(words[:size]))
+                candidate = _without_full_stop(_GENERIC_TAIL.sub("", " ".join(words[:size])))
                 if candidate.lower() in _SKIP_NAMES:
                     continue
                 if self._known_name(candidate):
@@ -319,9 +323,20 @@ class PlaceExtractor:
             if within is not None and within.province is not None and resolution.province != within.province:
                 continue
             end = max(end, parent_end or end)
-            place = query.place
-            return resolution, Evidence(start, end, text[start:end]), place, 0.9
-        return None
+            found = resolution, Evidence(start, end, text[start:end]), query.place, 0.9
+            if resolution.district_pcode is not None:
+                return found
+            # a province or a place without a district ("in Khyber Pakhtunkhwa, ... near Karak"): a later
+            # mention may name the district
+            fallback = fallback or found
+        return fallback
+
+
+def _without_full_stop(name: str) -> str:
+    """A name without the sentence's full stop ("... near Karak." -> "Karak"), keeping an abbreviation's ("D.I.")."""
+    if name.endswith(".") and not re.search(r"(?:^|[\s.])\w{1,2}\.$", name):
+        return name[:-1]
+    return name
 
 
 def _parent(text: str, end: int, possessive: bool) -> tuple[str | None, int | None]:
