@@ -131,3 +131,10 @@ def test_province_only_and_nothing(fresh: PlaceExtractor) -> None:
 def test_synthetic_boundaries(synthetic: PlaceExtractor) -> None:
     found = synthetic.extract("Gunmen attacked a police station in Synthetic East, Pakistan.")
     assert (found["district_pcode"].value, found["district"].value) == ("PK902", "Synthetic East")
+
+
+def test_a_province_name_is_read_whole(real: PlaceExtractor) -> None:
+    # "Khyber Pakhtunkhwa" is the province: its first word is not taken for Khyber district
+    found = real.extract("A device went off in Khirgi village, Khyber Pakhtunkhwa province, Pakistan.")
+    assert found["province"].value == "Khyber Pakhtunkhwa"
+    assert "district" not in found or found["district"].value != "Khyber"

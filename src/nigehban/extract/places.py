@@ -213,7 +213,9 @@ class PlaceExtractor:
         fallback: tuple[Resolution, Evidence, str | None, float] | None = None
         for match in _NAME.finditer(text):
             spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", match.group(0))]
-            for first in range(len(spans)):
+            first = 0
+            while first < len(spans):
+                taken = 1
                 for size in range(min(4, len(spans) - first), 0, -1):
                     begin, end = match.start() + spans[first][0], match.start() + spans[first + size - 1][1]
                     end = begin + len(_without_full_stop(text[begin:end]))
@@ -225,12 +227,16 @@ class PlaceExtractor:
                     resolution = self.resolver.resolve(PlaceQuery(place=name))
                     if resolution.method not in ("name",) or resolution.province is None:
                         continue
+                    # a name found is read whole: "Khyber Pakhtunkhwa" is the province, not Khyber district
+                    taken = size
                     if within is not None and within.province is not None and resolution.province != within.province:
-                        continue
+                        break
                     found = resolution, Evidence(begin, end, text[begin:end]), name, 0.6
                     if resolution.district_pcode is not None:
                         return found
                     fallback = fallback or found  # a province named first ("Punjab, the town of Bhakkar")
+                    break
+                first += taken
         return fallback
 
     def _province_only(
