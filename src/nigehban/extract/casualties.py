@@ -627,7 +627,10 @@ def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, pr
 _TOLL_RISES = re.compile(
     r"\b(?:death\s+)?toll\b[^.;:\n]{0,60}?\b(?:rises|rose|risen|climbs|climbed|jumps|jumped|reaches|reached|mounts"
     r"|mounted|soars|soared|hits|touches|touched|increases|increased|goes\s+up|went\s+up|surges|surged)\s+to\s+"
-    r"(?:at\s+least\s+)?(?P<num>\d{1,3}(?:,\d{3})*|" + _WORD_NUMBER + r")\b",
+    r"(?:at\s+least\s+)?(?P<num>\d{1,3}(?:,\d{3})*|" + _WORD_NUMBER + r")\b"
+    # "Death toll: 12", "the death toll stood at 25"
+    r"|\bdeath\s+toll\s*(?::|=|\s(?:stands|stood|is|was|remains|remained)(?:\s+at)?)\s*(?:at\s+least\s+)?"
+    r"(?P<num2>\d{1,3}(?:,\d{3})*|" + _WORD_NUMBER + r")\b",
     re.IGNORECASE,
 )
 
@@ -815,7 +818,9 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     toll = _TOLL_RISES.search(text)
     if toll:
         tallies["killed"].add(
-            parse_number(toll["num"]), Evidence(toll.start(), toll.end(), toll.group(0)), accumulate=False
+            parse_number(toll["num"] or toll["num2"]),
+            Evidence(toll.start(), toll.end(), toll.group(0)),
+            accumulate=False,
         )
     if not tallies["killed"].value and not tallies["killed"].vague:
         _bodies_found(text, tallies)
