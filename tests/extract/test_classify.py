@@ -22,7 +22,7 @@ from nigehban.extract.classify import (
     is_attack,
     load_model,
 )
-from nigehban.extract.train import evaluate, load_dev, main, train_model, year_of
+from nigehban.extract.train import _same_period_folds, evaluate, load_dev, main, train_model, year_of
 from nigehban.taxonomy import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES
 from tests.helpers import SHARED, eval_scorer, unavailable
 
@@ -246,6 +246,25 @@ def test_train_cli_reports_without_writing(capsys: pytest.CaptureFixture[str], t
     assert "held-out 2012+" in out
     assert "perpetrator_known" in out
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.data
+def test_same_period_folds_train_on_the_other_folds(capsys: pytest.CaptureFixture[str]) -> None:
+    _eval_available()
+    docs, gold = load_dev(EVAL)
+    early = [i for i, d in enumerate(docs) if year_of(d["id"]) < 2004][:300]
+    late = [i for i, d in enumerate(docs) if year_of(d["id"]) == 2012][:200]
+    _same_period_folds(docs, gold, early, late, 2, EVAL)
+    out = capsys.readouterr().out
+    assert "same-period fold 2/2" in out
+    means = {
+        line.split()[2]: float(line.split()[3])
+        for line in out.splitlines()
+        if line.strip().startswith("same-period mean")
+    }
+    assert set(means) >= {"target_type", "attack_type", "weapon_type"}
+    # learned from 100 documents of the same year, 2012's attack types are mostly right
+    assert 0.5 < means["attack_type"] <= 1.0
 
 
 @pytest.mark.data

@@ -1,6 +1,7 @@
 """Train the attack/target/weapon/suicide classifier from the evaluation's dev set and ship it.
 
     python -m nigehban.extract.train [--eval-dir ../shared/eval] [--holdout-from 2010] [--output DIR]
+        [--same-period-folds K] [--no-write]
 
 Reads ``extraction_dev_docs.jsonl`` and ``extraction_dev_gold.jsonl`` in place (nothing is copied into
 the repository). First an honest estimate: fit on documents before ``--holdout-from`` (the year is in
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import random
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -163,17 +165,53 @@ def _report(title: str, result: dict[str, Any]) -> None:
         print(f"  {field:20s} n={values['n']:5d}  {extra}")
 
 
+def _same_period_folds(
+    docs: Sequence[dict[str, Any]],
+    gold: Sequence[dict[str, Any]],
+    early: Sequence[int],
+    late: Sequence[int],
+    folds: int,
+    eval_dir: Path,
+) -> None:
+    """Target-type (and other fields') accuracy on random folds of the late years, trained with the rest."""
+    order = list(late)
+    random.Random(0).shuffle(order)
+    accuracies: dict[str, list[float]] = {}
+    for k in range(folds):
+        test = order[k::folds]
+        held = set(test)
+        train = [*early, *(i for i in order if i not in held)]
+        model = train_model([docs[i]["text"] for i in train], [gold[i] for i in train])
+        result = evaluate(model, [docs[i] for i in test], [gold[i] for i in test], eval_dir)
+        for field, values in result["fields"].items():
+            if values.get("accuracy") is not None:
+                accuracies.setdefault(field, []).append(values["accuracy"])
+        print(f"same-period fold {k + 1}/{folds}: target_type {result['fields']['target_type']['accuracy']:.3f}")
+    for field, values in sorted(accuracies.items()):
+        print(f"  same-period mean {field:18s} {sum(values) / len(values):.3f}  ({min(values):.3f}-{max(values):.3f})")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nigehban.extract.train", description=__doc__.split("\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--holdout-from", type=int, default=2010, help="first year held out for the estimate")
     parser.add_argument("--output", type=Path, default=MODEL_DIR)
     parser.add_argument("--no-write", action="store_true", help="only report the scores")
+    parser.add_argument(
+        "--same-period-folds",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also score the held-out years by K random folds, each trained on the earlier years and the other "
+        "folds: how well the later years' own coding is learned (the held-out estimate's gap is that coding)",
+    )
     args = parser.parse_args(argv)
     docs, gold = load_dev(args.eval_dir)
     early = [i for i, d in enumerate(docs) if year_of(d["id"]) < args.holdout_from]
     late = [i for i, d in enumerate(docs) if year_of(d["id"]) >= args.holdout_from]
     started = time.perf_counter()
+    if args.same_period_folds > 1:
+        _same_period_folds(docs, gold, early, late, args.same_period_folds, args.eval_dir)
     held = train_model([docs[i]["text"] for i in early], [gold[i] for i in early])
     _report(
         f"held-out {args.holdout_from}+ (trained on {len(early)} earlier documents)",
