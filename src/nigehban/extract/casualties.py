@@ -564,7 +564,7 @@ _SINGULAR_PERSON = re.compile(
     r"teacher|student|principal|professor|journalist|reporter|cameraman|worker|vaccinator|volunteer|doctor|nurse|"
     r"engineer|lawyer|judge|cleric|imam|scholar|leader|elder|malik|councillor|councilor|nazim|mpa|mna|minister|"
     r"politician|activist|candidate|trader|shopkeeper|businessman|contractor|driver|labou?rer|farmer|shepherd|"
-    r"man|woman|boy|girl|child|youth|teenager|student|villager|tribesman|resident|citizen|passer-?by|pedestrian|"
+    r"man|woman|boy|girl|child|youth|teenager|villager|tribesman|resident|citizen|passer-?by|pedestrian|"
     r"civilian|person|spy|informer|member|chief|head|another|militant|terrorist|attacker|assailant|bomber|gunman|"
     r"insurgent|kidnapper)"
 )
@@ -623,8 +623,8 @@ def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, pr
     return [_Count(1, bool(_PERPETRATOR.search(phrase)), security, begin, begin + len(phrase), phrase)]
 
 
-# "Death toll from Peshawar mosque blast rises to 100": the headline's count is the toll.
-_TOLL_RISES = re.compile(
+# A toll that rose or was stated: "Death toll from Peshawar mosque blast rises to 100", "Death toll: 12".
+_TOLL = re.compile(
     r"\b(?:death\s+)?toll\b[^.;:\n]{0,60}?\b(?:rises|rose|risen|climbs|climbed|jumps|jumped|reaches|reached|mounts"
     r"|mounted|soars|soared|hits|touches|touched|increases|increased|goes\s+up|went\s+up|surges|surged)\s+to\s+"
     r"(?:at\s+least\s+)?(?P<num>\d{1,3}(?:,\d{3})*|" + _WORD_NUMBER + r")\b"
@@ -815,7 +815,7 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         count = 2 if suicide["n"] and suicide["n"].lower() == "both" else count
         self_killed = count if count and suicide.group(0).lower().rstrip().endswith("s") else 1
         self_evidence = Evidence(suicide.start(), suicide.end(), suicide.group(0))
-    toll = _TOLL_RISES.search(text)
+    toll = _TOLL.search(text)
     if toll:
         tallies["killed"].add(
             parse_number(toll["num"] or toll["num2"]),
