@@ -242,8 +242,8 @@ class PlaceExtractor:
     def _province_only(
         self, text: str, within: Resolution | None = None
     ) -> tuple[Resolution, Evidence, str | None, float] | None:
-        del within  # a province named in the text: extract() checks it agrees
         """A province named anywhere ("Pakistan's Bolochistan province"), else a region ("northwest Pakistan")."""
+        del within  # a province named in the text: extract() checks it agrees
         match = _PROVINCE_NAME.search(text)
         province = None
         confidence = 0.8
