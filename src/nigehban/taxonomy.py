@@ -174,6 +174,13 @@ GROUPS: tuple[Group, ...] = (
         parent="Tehrik-i-Taliban Pakistan",
     ),
     Group("Hizb-ul-Ahrar", ("Hizbul Ahrar",), parent="Jamaat-ul-Ahrar"),
+    Group("Ahrar-ul-Hind", ("Ahrar ul Hind", "Ahrarul Hind"), parent="Tehrik-i-Taliban Pakistan"),
+    Group(
+        "Tehreek-e-Jihad Pakistan",
+        ("Tehrik-e-Jihad Pakistan", "Tehreek-i-Jihad Pakistan"),  # not "TJP": also Tehrik-e-Jafaria Pakistan
+        note="Claimed attacks on security forces from 2023.",
+    ),
+    Group("Punjabi Taliban", ("Punjabi Taleban",), parent="Tehrik-i-Taliban Pakistan"),
     Group(
         "Tehrik-e-Taliban Pakistan Swat",
         ("Swat Taliban", "Tehrik-e-Nafaz-e-Shariat-e-Mohammadi Swat"),
@@ -262,6 +269,8 @@ GROUPS: tuple[Group, ...] = (
     ),
     Group("Baloch Republican Army", ("BRA", "Baloch Republican Army (BRA)", "Balochistan Republican Army")),
     Group("Baloch Raaji Aajoi Sangar", ("BRAS", "Baloch Raji Ajoee Sangar")),
+    Group("Baloch Republican Guards", ("BRG", "Baloch Republican Guards (BRG)", "Baloch Republican Guard")),
+    Group("Baloch Liberation Tigers", ("BLT",)),
     Group("United Baloch Army", ("UBA", "United Baloch Army (UBA)")),
     Group("Lashkar-e-Balochistan", ("Lashkar-e-Balochistan (LeB)",)),
     Group("Balochistan Liberation United Front", ("BLUF", "Balochistan Liberation United Front (BLUF)")),

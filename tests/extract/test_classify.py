@@ -277,6 +277,8 @@ def test_scorer_compatibility_of_group_names() -> None:
         "lej": "Lashkar-e-Jhangvi claimed the attack.",
         "aq": "Al-Qaeda claimed the bombing.",
         "bras": "Baloch separatists were suspected.",
+        "brg": "Baloch Republican Guards (BRG) claimed responsibility for blowing up the railway track.",
+        "ahrar ul hind": "Ahrar-ul-Hind claimed responsibility for the attack on the court.",
         "unknown": "Unidentified gunmen opened fire.",
     }
     for key, text in texts.items():
