@@ -10,6 +10,7 @@ import pytest
 from nigehban.forecast.backtest import check_no_leakage, truncated_panel
 from nigehban.forecast.models.base import InsufficientHistory
 from nigehban.forecast.models.boosted import BoostedModel, BoostedSettings
+from nigehban.forecast.models.features import monotone_direction, panel_features
 from tests.forecast.test_features import poisson_events, poisson_panel
 
 SMALL = BoostedSettings(n_estimators=30, min_child_samples=10)
@@ -61,6 +62,30 @@ def test_fit_is_idempotent_and_boosters_are_reused_between_refits() -> None:
     assert model._fitted(panel, 66, 1) is not fitted
     # a second instance with the same settings on the same panel shares the cache
     assert BoostedModel(settings=dataclasses.replace(SMALL, refit_every=6))._fitted(panel, 63, 1) is fitted
+
+
+def test_attack_probability_never_falls_with_recent_attacks_nor_rises_with_time_since() -> None:
+    panel = poisson_panel(poisson_events())
+    features = panel_features(panel, covariates=SMALL.covariates)
+    booster = BoostedModel(settings=SMALL)._fitted(panel, 70, 1).attack
+    rows = np.nan_to_num(features.values[70], nan=0.0)
+    constrained = [(f, monotone_direction(name)) for f, name in enumerate(features.names) if monotone_direction(name)]
+    assert {direction for _, direction in constrained} == {-1, 1}
+    for f, direction in constrained:
+        for step in (0.5, 3.0, 20.0):
+            higher = rows.copy()
+            higher[:, f] += step
+            change = np.asarray(booster.predict(higher)) - np.asarray(booster.predict(rows))
+            assert np.all(direction * change >= -1e-12), features.names[f]
+
+
+def test_monotone_constraints_can_be_switched_off() -> None:
+    panel = poisson_panel(poisson_events())
+    constrained = BoostedModel(settings=SMALL).predict(panel, origin=70).p_attack
+    free = BoostedModel(settings=dataclasses.replace(SMALL, monotone=False)).predict(panel, origin=70).p_attack
+    assert not np.array_equal(constrained, free)
+    assert auroc(panel.attacks[70] > 0, free) > 0.5
+    assert auroc(panel.attacks[70] > 0, constrained) > 0.5
 
 
 def test_it_learns_the_unit_and_lag_effects() -> None:

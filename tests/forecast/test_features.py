@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nigehban.forecast.models.features import build_features, panel_features
+from nigehban.forecast.models.features import build_features, monotone_direction, panel_features
 from nigehban.forecast.panel import Panel, build_panel
 
 
@@ -124,3 +124,26 @@ def test_features_are_computed_once_per_panel() -> None:
     assert panel_features(panel) is panel_features(panel)
     assert panel_features(panel, covariates=None) is not panel_features(panel)
     assert "cov_urban_share" in panel_features(panel, covariates=None).names
+
+
+def test_monotone_directions_follow_what_the_features_count() -> None:
+    names = build_features(poisson_panel(poisson_events())).names
+    directions = {name: monotone_direction(name) for name in names}
+    rising = [
+        "attacks_lag1",
+        "attacks_sum12",
+        "active_periods24",
+        "decayed_attacks_2",
+        "neighbour_attacks_sum3",
+        "neighbour_decayed_attacks_24",
+        "neighbours_active_lag1",
+        "longrun_rate",
+    ]
+    # counts of the unit's and its neighbours' attacks never lower the risk; time since the last never raises it
+    assert [directions[name] for name in rising] == [1] * len(rising)
+    assert [directions[name] for name in ("since_attack", "since_attack_exact", "since_neighbour_attack")] == [-1] * 3
+    # national totals, season, security and fatality counts, groups and covariates stay free
+    free_prefixes = ("national_", "season", "security_", "log_fatalities", "groups", "neighbour_groups", "cov_")
+    free = [name for name in names if name.startswith(free_prefixes) or name == "neighbour_count"]
+    assert len(free) > 10
+    assert {directions[name] for name in free} == {0}

@@ -49,7 +49,7 @@ import lightgbm as lgb
 import numpy as np
 
 from nigehban.forecast.models.base import Forecast, InsufficientHistory
-from nigehban.forecast.models.features import DEFAULT_COVARIATES, FeatureSet, panel_features
+from nigehban.forecast.models.features import DEFAULT_COVARIATES, FeatureSet, monotone_direction, panel_features
 from nigehban.forecast.panel import Panel
 
 __all__ = ["BoostedModel", "BoostedSettings"]
@@ -79,6 +79,10 @@ class BoostedSettings:
     burn_in: int = 12
     """First periods of the panel never used as training rows (their lags reach before the panel)."""
     covariates: tuple[str, ...] | None = DEFAULT_COVARIATES
+    monotone: bool = True
+    """Monotone constraints on the attack classifier: P(attack) never falls with more recent attacks in
+    the unit or its neighbours, never rises with more time since the last (see
+    :func:`~nigehban.forecast.models.features.monotone_direction`)."""
     seed: int = 0
     threads: int = 1
 
@@ -250,7 +254,10 @@ class BoostedModel:
             age = (last_row - rows).astype(np.float64)
             weights = np.repeat(0.5 ** (age / settings.half_life), units)
         main, aux = settings.n_estimators, settings.aux_estimators
-        attack = _train(settings, "binary", x, (attacks > 0).astype(np.float64), weights, rounds=main)
+        constraints: dict[str, Any] = {}
+        if settings.monotone:
+            constraints["monotone_constraints"] = [monotone_direction(name) for name in features.names]
+        attack = _train(settings, "binary", x, (attacks > 0).astype(np.float64), weights, rounds=main, **constraints)
         has_security = bool((security > 0).any() and (security == 0).any())
         security_booster = (
             _train(settings, "binary", x, (security > 0).astype(np.float64), weights, rounds=aux)

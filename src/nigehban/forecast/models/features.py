@@ -58,7 +58,7 @@ import pandas as pd
 
 from nigehban.forecast.panel import Panel
 
-__all__ = ["DEFAULT_COVARIATES", "FeatureSet", "build_features", "panel_features"]
+__all__ = ["DEFAULT_COVARIATES", "FeatureSet", "build_features", "monotone_direction", "panel_features"]
 
 DEFAULT_COVARIATES: tuple[str, ...] = (
     "area_sqkm",
@@ -76,6 +76,36 @@ DEFAULT_COVARIATES: tuple[str, ...] = (
 one more way for the trees to memorise a district rather than learn a pattern)."""
 
 _NOT_A_GROUP = {"", "unknown", "none", "nan"}
+
+_RISING = (
+    "attacks_",
+    "active_periods",
+    "decayed_attacks_",
+    "neighbour_decayed_attacks_",
+    "neighbour_attacks_",
+    "neighbours_active_",
+    "longrun_",
+)
+_FALLING = ("since_attack", "since_attack_exact", "since_neighbour_attack")
+
+
+def monotone_direction(name: str) -> int:
+    """The direction P(attack) may take as feature ``name`` grows, all else equal: 1, -1 or 0 (free).
+
+    More attacks in the unit or its neighbours -- lagged, summed, decayed, active periods, the
+    long-run rate -- never lower the risk (1); more time since the unit's or a neighbour's last
+    attack never raises it (-1). Everything else (security and fatality counts, group presence,
+    national totals, season, covariates) is left free (0). The boosted model's attack classifier
+    uses these as monotone constraints (``BoostedSettings.monotone``).
+
+    >>> [monotone_direction(n) for n in ("attacks_lag1", "neighbour_decayed_attacks_2", "since_attack", "season")]
+    [1, 1, -1, 0]
+    """
+    if name in _FALLING:
+        return -1
+    if name.startswith(_RISING):
+        return 1
+    return 0
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
