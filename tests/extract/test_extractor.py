@@ -46,6 +46,28 @@ def test_a_news_report_with_a_recalled_attack(extractor: Extractor) -> None:
     assert line["incidents"][0]["date"] == "2023-02-17"
 
 
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        (
+            "KARACHI: Weeks after the Peshawar Police Lines mosque bombing that killed 84 people, TTP militants "
+            "stormed the Karachi Police Office on Friday evening, killing four people.",
+            4,
+        ),
+        (
+            "Two policemen were martyred in Bannu on Monday. The attack came a year after a similar assault on "
+            "the same post in which five policemen were killed.",
+            2,
+        ),
+    ],
+)
+def test_a_recalled_attacks_toll_is_not_the_new_ones(extractor: Extractor, text: str, killed: int) -> None:
+    extraction = extractor.extract(Document(id="m", text=text, published=dt.date(2023, 5, 16)))
+    assert len(extraction.incidents) == 1
+    assert len(extraction.mentions) == 1
+    assert extraction.incidents[0].value("killed") == killed
+
+
 def test_a_round_up_gives_several_incidents(extractor: Extractor) -> None:
     text = (
         "Two soldiers were martyred when militants attacked a checkpost in Bannu on Monday. "

@@ -7,7 +7,8 @@
   (agency round-ups list several attacks of a day);
 - **mentions**: phrases recalling an earlier attack -- "weeks after the Peshawar Police Lines
   attack", "following last month's bombing of ...", "similar to the 2009 attack on ...", "the
-  deadliest since the ... massacre" -- cut out of the segment they sit in.
+  deadliest since the ... massacre" -- cut out of the segment they sit in, with their own clause
+  ("the Police Lines bombing that killed 84 people"), whose toll is not the new attack's.
 
 Each segment is returned as a **mask** of the text: a string of the same length in which
 everything outside the segment is blanked, so that evidence spans found in a segment are spans of
@@ -44,6 +45,12 @@ _MENTION = re.compile(
     r"(?P<what>(?:the|a|last\s+\w+['’]s|this\s+\w+['’]s|an)\s+(?:[^,.;:()]{0,70}?\s)?" + _ATTACK_NOUN + r"\b"
     r"(?:\s+(?:on|in|at)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*){1,4})?(?:\s+(?:in|on)\s+(?:\d{4}|[A-Z][a-z]+\s+\d{4}))?)",
 )
+# The recalled attack's own clause goes with it: "the Police Lines bombing that killed 84 people", "an assault
+# on the same post in which five policemen were killed" -- its toll is not the new attack's.
+_RELATIVE_CLAUSE = re.compile(
+    r"(?:\s+(?:on|at|near|against|in)\s+[^,.;:!?]{0,40}?)?"  # "on the same post"
+    r"(?:,\s*(?:which|in\s+which|where)|\s+(?:that|which|in\s+which|where))\s+[^,.;:!?]*"
+)
 _NEW_INCIDENT = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:In\s+(?:a|another)\s+(?:separate|similar|related|second)?\s*"
     r"(?:incident|attack|development)|Separately|Meanwhile|Elsewhere)\b",
@@ -73,7 +80,8 @@ def segment(text: str) -> Segments:
         # "after the attack" recalls nothing specific: the report's own attack described again
         if re.fullmatch(r"(?:the|a|an)\s+" + _ATTACK_NOUN, what):
             continue
-        mentions.append((match.start("what"), match.end("what")))
+        clause = _RELATIVE_CLAUSE.match(text, match.end("what"))
+        mentions.append((match.start("what"), clause.end() if clause else match.end("what")))
     starts = [0] + [m.start() for m in _NEW_INCIDENT.finditer(text) if m.start() > 0]
     bounds = [*starts, len(text)]
     masked = _blank(text, mentions) if mentions else text
