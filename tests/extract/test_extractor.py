@@ -59,6 +59,22 @@ def test_a_news_report_with_a_recalled_attack(extractor: Extractor) -> None:
             "the same post in which five policemen were killed.",
             2,
         ),
+        # background sentences opening with an earlier time
+        (
+            "Two policemen were martyred in an attack on a checkpost in Bannu on Monday. In January, a suicide "
+            "bomber killed more than 100 people at a mosque in Peshawar's Police Lines.",
+            2,
+        ),
+        (
+            "Two policemen were martyred in an attack on a checkpost in Bannu on Monday. Last year, a similar "
+            "attack on the same post killed five policemen.",
+            2,
+        ),
+        (
+            "Two policemen were martyred in an attack on a checkpost in Bannu on Monday. It was the third attack "
+            "on police in the district this month; on May 3, four constables were killed in Domel.",
+            2,
+        ),
     ],
 )
 def test_a_recalled_attacks_toll_is_not_the_new_ones(extractor: Extractor, text: str, killed: int) -> None:
@@ -66,6 +82,25 @@ def test_a_recalled_attacks_toll_is_not_the_new_ones(extractor: Extractor, text:
     assert len(extraction.incidents) == 1
     assert len(extraction.mentions) == 1
     assert extraction.incidents[0].value("killed") == killed
+
+
+def test_a_later_sequel_is_the_same_attack(extractor: Extractor) -> None:
+    # GTD's follow-ups open with a later time: they tell this attack's sequel, not an earlier attack
+    text = (
+        "08/13/2011: Assailants kidnapped an American aid worker in Lahore, Pakistan. In December 2011, al-Qaida "
+        "claimed responsibility for the kidnapping."
+    )
+    extraction = extractor.extract(Document(id="g", text=text))
+    assert extraction.mentions == []
+    assert extraction.incidents[0].value("perpetrator") == "al-Qaida"
+    # the same opening with an earlier time is a recalled attack
+    earlier = text.replace(
+        "In December 2011, al-Qaida claimed responsibility for the kidnapping.",
+        ("In January 2011, gunmen killed three people in the same street."),
+    )
+    extraction = extractor.extract(Document(id="h", text=earlier))
+    assert len(extraction.mentions) == 1
+    assert extraction.incidents[0].value("killed") == 0
 
 
 def test_a_round_up_gives_several_incidents(extractor: Extractor) -> None:

@@ -31,6 +31,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 import time
@@ -118,7 +119,7 @@ class Extractor:
     # ----------------------------------------------------------------------------------------- work
 
     def _batch(self, documents: Sequence[Document]) -> list[Extraction]:
-        parts = [segment(document.text) for document in documents]
+        parts = [segment(document.text, reference=_own_date(document)) for document in documents]
         texts = [mask for part in parts for mask in part.incidents]
         classified: list[dict[str, FieldValue]] = [{} for _ in texts]
         attack: list[tuple[bool, float]] = [_keyword_attack(document.text) for document in documents]
@@ -276,3 +277,12 @@ def write_extractions(
         report.mentions += len(extraction.mentions)
         if extraction.problems:
             report.problems.append("; ".join(extraction.problems))
+
+
+def _own_date(document: Document) -> dt.date | None:
+    """The date of the report's own attack as its first sentence gives it, else the publication date."""
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", document.text.strip(), maxsplit=1)[0]
+    found = extract_date(first, published=document.published)
+    if found is not None and isinstance(found.value, dt.date) and found.evidence is not None:
+        return found.value
+    return document.published

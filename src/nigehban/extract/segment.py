@@ -8,7 +8,11 @@
 - **mentions**: phrases recalling an earlier attack -- "weeks after the Peshawar Police Lines
   attack", "following last month's bombing of ...", "similar to the 2009 attack on ...", "the
   deadliest since the ... massacre" -- cut out of the segment they sit in, with their own clause
-  ("the Police Lines bombing that killed 84 people"), whose toll is not the new attack's.
+  ("the Police Lines bombing that killed 84 people"), whose toll is not the new attack's; and later
+  sentences (or clauses after ";") that open with a time before the report's own -- "In January, a
+  suicide bomber killed ...", "Last year, a similar attack ...", "...; on May 3, four constables were
+  killed" -- while one opening with a later time is the attack's sequel ("In December 2011, al-Qaida
+  claimed responsibility").
 
 Each segment is returned as a **mask** of the text: a string of the same length in which
 everything outside the segment is blanked, so that evidence spans found in a segment are spans of
@@ -30,6 +34,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 import re
 
@@ -50,6 +55,65 @@ _MENTION = re.compile(
 _RELATIVE_CLAUSE = re.compile(
     r"(?:\s+(?:on|at|near|against|in)\s+[^,.;:!?]{0,40}?)?"  # "on the same post"
     r"(?:,\s*(?:which|in\s+which|where)|\s+(?:that|which|in\s+which|where))\s+[^,.;:!?]*"
+)
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTH = "(?:" + "|".join(_MONTHS) + ")"
+# A later sentence (or a clause after ";") that opens with an earlier time is background -- an earlier attack
+# recalled, not this one: "In January, a suicide bomber killed more than 100 people at ...", "Last year, a
+# similar attack on the same post killed five policemen", "... this month; on May 3, four constables were killed".
+# A time after the report's own ("On October 12, the assailants beheaded the hostages", GTD's follow-ups) is not.
+_EARLIER_OPENING = re.compile(
+    r"(?:(?<=[.!?]\s)|(?<=;\s))\s*(?:"
+    r"(?:In|During)\s+(?:early\s+|late\s+|mid-)?(?:(?P<month>"
+    + _MONTH
+    + r")(?:\s+(?P<month_year>\d{4}))?|(?P<year>\d{4}))"
+    r"|(?P<always>Last\s+(?:year|month|week|" + _MONTH + r")|Earlier\s+this\s+(?:year|month|week)"
+    r"|(?:A|One|Two|Three|Four|Five|Six|Several|\d+)\s+(?:years?|months?|weeks?)\s+(?:ago|earlier))"
+    r"|(?<=;\s)[Oo]n\s+(?:(?P<on_month>"
+    + _MONTH
+    + r")\s+(?P<on_day>\d{1,2})|(?P<on_day2>\d{1,2})\s+(?P<on_month2>"
+    + _MONTH
+    + r"))(?:st|nd|rd|th)?(?:,?\s+(?P<on_year>\d{4}))?"
+    r")\s*,?\s+[^.!?;]*",
+)
+
+
+def _is_earlier(match: re.Match[str], reference: dt.date | None) -> bool:
+    """Whether an opening time lies before the report's own date (always, for "last year" and the like)."""
+    if match["always"] or reference is None:
+        return True
+    if match["year"]:
+        return int(match["year"]) < reference.year
+    if match["month"] and not match["month_year"] and not re.match(r"\s*(?:In|During)\s+\S+(?:\s+\S+)?,", match[0]):
+        return False  # "In May and September 2012, ...": not one earlier time
+    month_name = match["month"] or match["on_month"] or match["on_month2"]
+    month = _MONTHS.index(month_name) + 1
+    year = int(match["month_year"] or match["on_year"] or reference.year)
+    day = match["on_day"] or match["on_day2"]
+    if day is None:
+        return (year, month) < (reference.year, reference.month)
+    return (year, month, int(day)) < (reference.year, reference.month, reference.day)
+
+
+# ... or that recalls a similar attack at an earlier time: "A similar assault on the post two years ago killed
+# five". Not "one of three similar attacks on the same day", nor a warning of similar attacks to come.
+_SIMILAR = re.compile(
+    r"(?<=[.!?]\s)[^.!?]*\bsimilar\s+" + _ATTACK_NOUN + r"\b[^.!?]*?"
+    r"\b(?:last\s+(?:year|month|week)|earlier|ago|previous(?:ly)?|in\s+(?:19|20)\d{2})\b[^.!?]*",
+    re.IGNORECASE,
 )
 _NEW_INCIDENT = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:In\s+(?:a|another)\s+(?:separate|similar|related|second)?\s*"
@@ -72,8 +136,12 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def segment(text: str) -> Segments:
-    """Split ``text`` into incident masks and mention spans (see the module notes)."""
+def segment(text: str, *, reference: dt.date | None = None) -> Segments:
+    """Split ``text`` into incident masks and mention spans (see the module notes).
+
+    ``reference`` is the date of the report's own attack, if known: a later sentence opening with an
+    earlier time is a recalled attack, one opening with a later time the same attack's sequel.
+    """
     mentions: list[tuple[int, int]] = []
     for match in _MENTION.finditer(text):
         what = match.group("what")
@@ -82,6 +150,12 @@ def segment(text: str) -> Segments:
             continue
         clause = _RELATIVE_CLAUSE.match(text, match.end("what"))
         mentions.append((match.start("what"), clause.end() if clause else match.end("what")))
+    earlier = [match for match in _EARLIER_OPENING.finditer(text) if _is_earlier(match, reference)]
+    for match in (*earlier, *_SIMILAR.finditer(text)):
+        start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+        if not any(start < end and match.end() > begin for begin, end in mentions):
+            mentions.append((start, match.end()))
+    mentions.sort()
     starts = [0] + [m.start() for m in _NEW_INCIDENT.finditer(text) if m.start() > 0]
     bounds = [*starts, len(text)]
     masked = _blank(text, mentions) if mentions else text
