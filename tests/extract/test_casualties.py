@@ -164,6 +164,8 @@ def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators:
         # a toll that rose
         ("Death toll from Peshawar mosque blast rises to 100", 100, 0, 0),
         ("Death toll: 12; injured: 30", 12, 0, 30),
+        # "X among N": the N is the toll
+        ("Five Chinese nationals among six killed in Shangla suicide attack", 6, 1, 0),
         ("The death toll is unclear.", 0, 0, 0),
         # prose keeps its own rules: the headline rules read only a short first line
         ("A policeman was shot dead in Peshawar. Teacher killed in the blast was buried on Friday.", 1, 0, 0),

@@ -267,6 +267,17 @@ def test_same_period_folds_train_on_the_other_folds(capsys: pytest.CaptureFixtur
     assert 0.5 < means["attack_type"] <= 1.0
 
 
+def test_a_group_that_denies_is_not_the_attacker() -> None:
+    texts = [
+        "The outlawed Tehreek-i-Taliban Pakistan denied involvement, while a faction, Jamaatul Ahrar, claimed "
+        "responsibility.",
+        "The TTP denied any role in the blast.",
+    ]
+    first, second = classify(texts)
+    assert (first["perpetrator"].value, first["perpetrator_claimed"].value) == ("Jamaat-ul-Ahrar", True)
+    assert second["perpetrator"].value == "Unknown"
+
+
 @pytest.mark.data
 def test_scorer_compatibility_of_group_names() -> None:
     """The eval scorer folds names through its own alias table: our canonical names must land on its keys."""

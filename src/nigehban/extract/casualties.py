@@ -170,7 +170,7 @@ _SUBSET = re.compile(
 )
 _NOUN_WORDS = re.compile(r"[\s,-]*((?:[A-Za-z'’.-]+\s*){0,6})")
 _NOUN_STOP = re.compile(
-    r"\b(?:were|was|are|is|have|has|had|when|by|in|at|on|and|or|who|after|as|to|from|during|near|inside|outside|"
+    r"\b(?:were|was|are|is|have|has|had|when|by|in|at|on|and|or|who|after|as|to|from|during|near|inside|outside|among|"
     r"while|with|within|for)\b|[,;.]",
     re.IGNORECASE,
 )

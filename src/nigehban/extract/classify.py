@@ -401,6 +401,10 @@ _ACTOR_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ACTOR_BEFORE = re.compile(r"\b(?:by|militants\s+of|fighters\s+of)\s+(?:the\s+)?(?:banned\s+|outlawed\s+)?$", re.I)
+# A group that denies the attack is not its actor, and its denial does not negate another group's claim:
+# "The TTP denied involvement, while a faction, Jamaatul Ahrar, claimed responsibility."
+_DENIES_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:denied|denies|rejected|distanced)\b", re.IGNORECASE)
+_DENIAL_CLAUSE = re.compile(r"[^,;]*\b(?:denied|denies|rejected|distanced)\b[^,;]*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
@@ -445,10 +449,10 @@ def _perpetrator(text: str) -> tuple[FieldValue, FieldValue]:
     no_claim = bool(_NO_CLAIM.search(text))
     unknown = _UNKNOWN_ACTOR.search(text)
     for start, end, name in _group_mentions(text):
-        if _NOT_ACTOR_BEFORE.search(text[max(0, start - 30) : start]):
+        if _NOT_ACTOR_BEFORE.search(text[max(0, start - 30) : start]) or _DENIES_AFTER.search(text[end : end + 60]):
             continue
         s, e = _sentence_of(sentences, start)
-        sentence = text[s:e]
+        sentence = _DENIAL_CLAUSE.sub("", text[s:e])
         negated = bool(_NO_CLAIM.search(sentence))
         claimed = bool(_CLAIM.search(sentence)) and not negated
         attributed = bool(_ATTRIBUTION.search(sentence))
