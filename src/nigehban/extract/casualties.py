@@ -130,6 +130,12 @@ _SECURITY = re.compile(
 )
 _CIVIL_OFFICIAL = re.compile(r"\b(?:government|polio|health|election|tribal|local)\s+officials?\b", re.IGNORECASE)
 
+
+def _names_security(noun: str) -> bool:
+    """Whether a noun phrase names security forces ("FC personnel", "police constable"; not "polio officials")."""
+    return bool(_SECURITY.search(noun)) and not _CIVIL_OFFICIAL.search(noun)
+
+
 # Police and agency messages: "02 constables embraced shahadat", "1 x FC sepoy shaheed" (lower case only: "Shaheed
 # Benazirabad" is a district).
 _MARTYRDOM = (
@@ -373,7 +379,7 @@ def _count_at(segment: str, match: re.Match[str], offset: int, *, after: bool) -
     ):
         return None, noun_end
     perpetrator = bool(_PERPETRATOR.search(head_text)) and not re.search(r"(?i)\bvictims?\b", head_text)
-    security = bool(_SECURITY.search(head_text)) and not _CIVIL_OFFICIAL.search(head_text)
+    security = _names_security(head_text)
     number = parse_number(word)
     return _Count(number, perpetrator, security, offset + match.start(), offset + match.end(), head_text), noun_end
 
@@ -606,7 +612,7 @@ def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, pr
     active = re.match(r"(?i)kills?$|shoots?\s+dead$|killing$", word)  # the subject of these is the killer
     if phrase and not active and _bare_person(phrase):
         perpetrator = bool(_PERPETRATOR.search(phrase))
-        security = bool(_SECURITY.search(phrase)) and not _CIVIL_OFFICIAL.search(phrase)
+        security = _names_security(phrase)
         begin = start + text[start:].find(phrase)
         return [_Count(1, perpetrator, security, begin, keyword.start(), phrase)]
     if not active:
@@ -619,7 +625,7 @@ def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, pr
         return []
     phrase = after.group(1)
     begin = keyword.end() + after.start(1)
-    security = bool(_SECURITY.search(phrase)) and not _CIVIL_OFFICIAL.search(phrase)
+    security = _names_security(phrase)
     return [_Count(1, bool(_PERPETRATOR.search(phrase)), security, begin, begin + len(phrase), phrase)]
 
 

@@ -136,7 +136,7 @@ class PlaceExtractor:
                 continue
             if resolution.district_pcode is None and place is not None:
                 resolution = self._district_of_town(resolution, place)
-            if first is not None and resolution.province != first[0].province:
+            if _elsewhere(resolution, first[0] if first is not None else None):
                 continue  # a place elsewhere than the province the report names
             if resolution.district_pcode is not None:
                 return _fields(resolution, evidence, place, factor)
@@ -229,7 +229,7 @@ class PlaceExtractor:
                         continue
                     # a name found is read whole: "Khyber Pakhtunkhwa" is the province, not Khyber district
                     taken = size
-                    if within is not None and within.province is not None and resolution.province != within.province:
+                    if _elsewhere(resolution, within):
                         break
                     found = resolution, Evidence(begin, end, text[begin:end]), name, 0.6
                     if resolution.district_pcode is not None:
@@ -326,7 +326,7 @@ class PlaceExtractor:
                 parent_end = None
             if resolution.method == "none":
                 continue
-            if within is not None and within.province is not None and resolution.province != within.province:
+            if _elsewhere(resolution, within):
                 continue
             end = max(end, parent_end or end)
             found = resolution, Evidence(start, end, text[start:end]), query.place, 0.9
@@ -336,6 +336,11 @@ class PlaceExtractor:
             # mention may name the district
             fallback = fallback or found
         return fallback
+
+
+def _elsewhere(resolution: Resolution, within: Resolution | None) -> bool:
+    """Whether a place lies outside the province already found for the report."""
+    return within is not None and within.province is not None and resolution.province != within.province
 
 
 def _without_full_stop(name: str) -> str:
