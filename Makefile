@@ -23,9 +23,10 @@ run: install
 	$(BIN)/nigehban users create demo --role admin --full-name "Demo administrator" --generate-password --exist-ok
 	$(BIN)/nigehban serve --port 8000
 
-## test: the whole suite, on SQLite and PostgreSQL (PostgreSQL tests skip if it is not running, fail under CI=true)
+## test: the whole suite, on SQLite and PostgreSQL (PostgreSQL tests skip if it is not running, fail under CI=true),
+## one worker per core; a test file stays on one worker, so its module fixtures are built once
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 ## check: formatting, lint and types
 check: install
