@@ -33,6 +33,14 @@ def _values(text: str) -> dict[str, object]:
         ("One person died and six were wounded after a mortar shell exploded.", 1, 0, 6),
         ("Two suicide bombers blew themselves up at the gate, killing seven soldiers.", 7, 2, 0),
         ("Police said twenty-one people were wounded at 1615 in the blast.", 0, 0, 21),
+        # the clause after ", and" is no longer the subset that "including" opened
+        (
+            "Four people were killed, including two OGDCL officials and two FC personnel, and seven others were "
+            "injured in the blast.",
+            4,
+            0,
+            7,
+        ),
     ],
 )
 def test_counts_in_several_styles(text: str, killed: int, killed_perpetrators: int, wounded: int) -> None:
@@ -135,6 +143,18 @@ def test_number_words() -> None:
         ("Police recovered the bodies of two militants after the clash.", 0, 2),
         # "pro-Taliban" describes the victim, not an attacker
         ("A pro-Taliban cleric was assassinated in Karachi along with a fellow cleric.", 2, 0),
+        # an abbreviation in brackets inside the victims' noun phrase
+        ("Two Frontier Corps (FC) personnel were killed in an IED blast in Turbat.", 2, 0),
+        ("Three Muttahida Qaumi Movement (MQM) workers were killed when gunmen opened fire.", 3, 0),
+        ("Gunmen shot and killed a Tehrik-e-Nefaz-e-Shariat-e-Mohammadi (TNSM) militant in Dir.", 0, 1),
+        # ... but not one before "and" ("the chairman of the BNP and President of the Bar" is one man)
+        (
+            "The chairman of the Balochistan National Party (BNP) and President of the Bar, Abdul Salam, was killed.",
+            1,
+            0,
+        ),
+        # the size of a body is not a toll
+        ("A deputy of the 13-man committee of the Tehrik-e-Taliban Pakistan (TTP) was killed in an attack.", 1, 0),
     ],
 )
 def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators: int) -> None:

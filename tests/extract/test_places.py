@@ -83,6 +83,22 @@ def synthetic() -> PlaceExtractor:
         ("Two policemen were shot dead in Sariab, Balochistan, on Monday.", "Balochistan", "Quetta"),
         ("A roadside bomb hit a vehicle in Bara Kahu near Islamabad.", "Islamabad Capital Territory", "Islamabad"),
         ("Militants blew up a gas pipeline near Sui.", "Balochistan", "Dera Bugti"),
+        # a listed place named with its generic word is not another place of the bare name (Fort Abbas, Punjab)
+        ("A bomb went off outside a mosque in Abbas Town, Karachi.", "Sindh", "East Karachi"),
+        (
+            "An explosive device detonated in Jamshed Town, Karachi city, Sindh province, Pakistan.",
+            "Sindh",
+            "East Karachi",
+        ),
+        # an apposition says where the place lies
+        (
+            "A grenade was thrown at a house in Gulbahar, a crowded neighbourhood of Peshawar, on Friday.",
+            "Khyber Pakhtunkhwa",
+            "Peshawar",  # Gulbahar alone is the Karachi neighbourhood of the alias table
+        ),
+        # a headline opening with its place as a modifier
+        ("Peshawar mosque blast: death toll rises to 100", "Khyber Pakhtunkhwa", "Peshawar"),
+        ("Wagah border blast: death toll rises to 60", "Punjab", "Lahore"),
         # police messages: the district inside a police station's name
         ("Report from PS City Kohat: a hand grenade was thrown at a constable's house.", "Khyber Pakhtunkhwa", "Kohat"),
         ("FIR No. 123/2023 u/s 302 PPC, PS Saddar Bannu. Terrorists attacked the post.", "Khyber Pakhtunkhwa", "Bannu"),

@@ -199,6 +199,12 @@ _SUICIDE = re.compile(
     re.IGNORECASE,
 )
 _KILLING_SELF = re.compile(r"\bkill(?:ing|ed)\s+(?:himself|herself|themselves)\b", re.IGNORECASE)
+_GROUP_SIZE = re.compile(
+    r"[\s-]+(?:man|men|member|strong)\s+(?:[a-z-]+\s+){0,2}?(?:committee|team|jirga|delegation|squad|gang|group|panel|council|shura|"
+    r"body|cell|force|contingent|party|commission|bench|board|cabinet)\b",
+    re.IGNORECASE,
+)
+_RESUMED = re.compile(r",\s+and\s+(?=\S)")
 _INCLUDING_BOMBER = re.compile(
     r"\bincluding\s+(?:the|a)\s+(?:suicide\s+)?(?:bomber|attacker|assailant)\b", re.IGNORECASE
 )
@@ -352,6 +358,8 @@ def _count_at(segment: str, match: re.Match[str], offset: int, *, after: bool) -
     noun_end = noun_start + (len(noun_match.group(0)) - len(noun) if noun_match else 0) + len(head_text.rstrip())
     if re.search(r"(?i)\b(?:no|aged?|ages)\s+(?:[\w-]+\s*(?:,|and)\s*)*$", segment[: match.start()]):
         return None, noun_end  # "no one", "aged six and eight"
+    if _GROUP_SIZE.match(segment, match.end()):
+        return None, noun_end  # "the 13-man committee", "a five-member team": the size of a body, not victims
     if word.startswith(("both", "them")) and not after:
         return None, noun_end  # "both sides clashed": only "injuring both", "killing them both" count
     if (
@@ -421,7 +429,11 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
     """
     subset = _SUBSET.search(segment)
     if subset:
-        segment = segment[: subset.start()]
+        # "..., including two FC personnel, and seven others were injured": the clause after ", and" is new
+        # (blanked rather than cut, so offsets into the segment stay the text's)
+        resumed = None if after else _RESUMED.search(segment, subset.end())
+        blank = resumed.end() if resumed is not None else 0
+        segment = " " * blank + segment[blank:] if resumed is not None else segment[: subset.start()]
     found: list[_Count] = []
     if not after:
         # the counts chained to the last one ("19 police officials and two militants"), not a count
@@ -687,10 +699,15 @@ def _named_list(text: str, keyword: re.Match[str], previous_end: int) -> list[_C
     ]
 
 
+_ABBREVIATION = re.compile(r"\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\)(?=\s+(?!and\b|or\b)[a-z])")
+
+
 def extract_casualties(text: str) -> dict[str, FieldValue]:
     """Killed, wounded (victims and attackers), killed security forces and duration read from ``text``."""
     tallies = {name: _Tally() for name in ("killed", "killed_perpetrators", "wounded", "wounded_perpetrators")}
     security = _Tally()
+    # "Two Frontier Corps (FC) personnel were killed": an abbreviation in brackets is read as blank, keeping offsets
+    text = _ABBREVIATION.sub(lambda match: " " * len(match.group(0)), text)
     keywords = list(_KEYWORD.finditer(text))
     headline_end = _headline_end(text)
     previous_end = 0

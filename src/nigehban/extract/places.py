@@ -39,6 +39,7 @@ import dataclasses
 import re
 
 from nigehban.extract.candidate import Evidence, FieldValue
+from nigehban.geo.gazetteer import place_key
 from nigehban.geo.resolution import PlaceQuery, Resolution
 from nigehban.geo.resolver import Resolver
 from nigehban.taxonomy import canonical_province
@@ -106,6 +107,18 @@ _REGION = re.compile(
     r"Pakistan\b",
     re.IGNORECASE,
 )
+# "Abbas Town, a Shia neighbourhood of Karachi": the place described, then where it lies
+_APPOSITION = re.compile(
+    r"\s*,\s*(?:a|an)\s+(?:[\w-]+\s+){0,4}?(?:neighbou?rhood|suburb|locality|town|village|area|district|city|"
+    r"hamlet|settlement|part|tehsil|sub-?division|valley)\s+(?:of|in)\s+(?:the\s+)?"
+    r"(?P<name>" + _NAME.pattern + r")"
+)
+# A place opening a headline as a modifier: "Peshawar mosque blast: ...", "Quetta blast kills 3".
+_HEADLINE_MODIFIER = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:attack|attacks|blast|blasts|bombing|bombings|explosion|suicide|firing|shooting|ambush|"
+    r"mosque|church|shrine|police|market|bazaar|court|school|hospital|rally|carnage|tragedy|massacre|siege|raid|"
+    r"grenade|rocket|mortar|IED|terror|militants?|violence|killings?)\b"
+)
 _GENERIC_TAIL = re.compile(
     r"\s+(?:area|areas|town|city|district|village|agency|tehsil|bazaar|bazar|market|region|locality|province)$",
     re.IGNORECASE,
@@ -168,7 +181,7 @@ class PlaceExtractor:
                     break
             if not kept:
                 continue
-            kept = [_GENERIC_TAIL.sub("", part) for part in kept]
+            kept = [self._as_known(part) for part in kept]
             province = kept[-1] if len(kept) > 1 and _province(kept[-1]) else None
             names = kept[:-1] if province else kept
             place = names[0] if names else None
@@ -220,8 +233,10 @@ class PlaceExtractor:
                     begin, end = match.start() + spans[first][0], match.start() + spans[first + size - 1][1]
                     end = begin + len(_without_full_stop(text[begin:end]))
                     name = " ".join(text[begin:end].split())
-                    if name.lower() in _SKIP_NAMES or (match.start() == 0 and size == 1 and len(spans) == 1):
-                        continue
+                    if name.lower() in _SKIP_NAMES or (
+                        match.start() == 0 and size == 1 and len(spans) == 1 and not _HEADLINE_MODIFIER.match(text, end)
+                    ):
+                        continue  # a capitalised first word is no place, unless it modifies a headline's noun
                     if name.lower() in _ANYWHERE_SKIP or not self._known_name(name):
                         continue
                     resolution = self.resolver.resolve(PlaceQuery(place=name))
@@ -279,6 +294,14 @@ class PlaceExtractor:
         pcode = districts.pop()
         return dataclasses.replace(resolution, district_pcode=pcode, district=gazetteer.district_names.get(pcode))
 
+    def _as_known(self, name: str) -> str:
+        """The name as written where the gazetteer knows it so ("Jamshed Town", a listed place), else without its
+        generic word ("Hangu district" -> "Hangu")."""
+        stripped = _GENERIC_TAIL.sub("", name)
+        if stripped != name and self.resolver.gazetteer.lookup_key(place_key(name)):
+            return name
+        return stripped
+
     def _known_name(self, name: str) -> bool:
         known = self._known.get(name)
         if known is None:
@@ -299,10 +322,8 @@ class PlaceExtractor:
             # the longest known name starting at the match: "Dera Ismail Khan" before "Dera"
             name = None
             for size in range(min(4, len(words)), 0, -1):
-                candidate = _without_full_stop(_GENERIC_TAIL.sub("", " ".join(words[:size])))
-                if candidate.lower() in _SKIP_NAMES:
-                    continue
-                if self._known_name(candidate):
+                candidate = self._as_known(_without_full_stop(" ".join(words[:size])))
+                if candidate.lower() not in _SKIP_NAMES and self._known_name(candidate):
                     name = candidate
                     break
             if name is None:
@@ -360,13 +381,13 @@ def _parent(text: str, end: int, possessive: bool) -> tuple[str | None, int | No
             r"(?:\s+(?:area|town|village|locality|tehsil|agency|district|bazaar|market|city))?"
             r"(?:\s+(?:of|in)\s+(?:the\s+)?|\s*,\s*)(?P<name>" + _NAME.pattern + r")",
             after,
-        )
+        ) or _APPOSITION.match(text, end, end + 90)
     if not found:
         return None, None
     name = _GENERIC_TAIL.sub("", found["name"])
     if name.lower() in _SKIP_NAMES or name.lower().startswith("pakistan"):
         return None, None
-    return name, end + found.end("name")
+    return name, found.end("name") if found.re is _APPOSITION else end + found.end("name")
 
 
 def _province(text: str) -> bool:

@@ -64,6 +64,7 @@ __all__ = [
     "clear_name_caches",
     "geonames_towns",
     "normalise_place_name",
+    "place_key",
     "place_keys",
 ]
 
@@ -231,6 +232,16 @@ def place_keys(name: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def place_key(name: str) -> str:
+    """The whole-name lookup key of ``name`` (the first of :func:`place_keys`; ``""`` for no letters).
+
+    >>> place_key("Abbas Town")
+    'abbastown'
+    """
+    keys = place_keys(name)
+    return keys[0] if keys else ""
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Match:
     """A gazetteer place a name matched.
@@ -333,14 +344,16 @@ class Gazetteer:
         gazetteer._fuzzy_choices.clear()
         return gazetteer
 
-    def _add(self, place: Place, spelling: str, name_kind: NameKind, *, index: int | None = None) -> int:
+    def _add(
+        self, place: Place, spelling: str, name_kind: NameKind, *, index: int | None = None, exact: bool = False
+    ) -> int:
         if index is None:
             index = len(self.places)
             self.places.append(place)
-        # An alias is indexed exactly as written: "Keamari District" is the district, but "Keamari"
-        # without the word could be the town (which is in another district).
+        # An alias (and a listed place) is indexed exactly as written: "Keamari District" is the district, but
+        # "Keamari" without the word could be the town (which is in another district); "Abbas Town" is not "Abbas".
         keys = place_keys(spelling)
-        for key in keys[:1] if name_kind == "alias" else keys:
+        for key in keys[:1] if name_kind == "alias" or exact else keys:
             entries = self._keys.setdefault(key, [])
             if not any(entry.index == index for entry in entries):
                 entries.append(_Key(index, spelling, name_kind))
@@ -434,8 +447,8 @@ class Gazetteer:
             for alias in entry.get("aliases", []):
                 self._add(self.places[index], alias, "alias", index=index)
             if self.has_boundaries:
-                by_name = {_key(name): pcode for pcode, name in self.district_names.items()}
-                spans = tuple(by_name[_key(name)] for name in entry["districts"] if _key(name) in by_name)
+                by_name = {place_key(name): pcode for pcode, name in self.district_names.items()}
+                spans = tuple(by_name[place_key(name)] for name in entry["districts"] if place_key(name) in by_name)
                 if len(spans) != len(entry["districts"]):
                     self.unresolved_aliases.append(f"city {entry['name']!r}: districts {entry['districts']}")
                 self._spans[index] = spans
@@ -447,8 +460,10 @@ class Gazetteer:
             province, district = entry["province"], entry["district"]
             pcode = self._district_pcode(district, province) if self.has_boundaries else None
             for name in entry["names"]:
-                if any(not match.fuzzy for match in self.lookup(name)):
-                    continue  # a boundary unit, a GeoNames town or the user's own place: more precise
+                if self.lookup_key(place_key(name)):
+                    # a boundary unit, a GeoNames town or the user's own place of that very name: more precise
+                    # (the name without its generic word may be another place: "Abbas Town" is not Fort Abbas)
+                    continue
                 place = Place(
                     name,
                     "locality",
@@ -459,7 +474,7 @@ class Gazetteer:
                     district_pcode=pcode,
                     source=_ALIAS_SOURCE,
                 )
-                self._listed.add(self._add(place, name, "name"))
+                self._listed.add(self._add(place, name, "name", exact=True))
 
     def _alias_target(self, entry: dict[str, Any], level: Level, boundaries: BoundarySet | None) -> int | None:
         name, province = entry["name"], entry["province"]
@@ -476,7 +491,7 @@ class Gazetteer:
         targets = [
             unit
             for unit in boundaries.units(level)
-            if _key(unit.name) == _key(name)
+            if place_key(unit.name) == place_key(name)
             and _PROVINCE_BY_PCODE.get(unit.province_pcode or "") == province
             and (district is None or self.district_names.get(unit.parent_pcode or "", "").lower() == district.lower())
         ]
@@ -491,7 +506,7 @@ class Gazetteer:
         found = [
             pcode
             for pcode, name in self.district_names.items()
-            if _key(name) == _key(district) and self._district_province.get(pcode) == province
+            if place_key(name) == place_key(district) and self._district_province.get(pcode) == province
         ]
         if len(found) != 1:
             if self.has_boundaries:
@@ -662,19 +677,14 @@ def _rank(match: Match) -> tuple[int, int, int, int]:
     return (match.name_kind == "alternate", not learned, _SIZE[match.place.kind], -(match.place.population or 0))
 
 
-def _key(name: str) -> str:
-    keys = place_keys(name)
-    return keys[0] if keys else ""
-
-
 def _usable_alternates(name: str, alternates: Iterable[str]) -> Iterable[str]:
     """Latin- and Arabic-script alternate names long enough not to collide with other places."""
-    own = _key(name)
+    own = place_key(name)
     seen = {own}
     for alternate in alternates:
         if not _LATIN_OR_ARABIC.match(alternate):
             continue
-        key = _key(alternate)
+        key = place_key(alternate)
         if len(key) < 4 or key in seen or key.isdecimal():
             continue
         seen.add(key)
