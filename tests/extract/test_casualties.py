@@ -184,6 +184,13 @@ def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators:
         # a toll that rose
         ("Death toll from Peshawar mosque blast rises to 100", 100, 0, 0),
         ("Death toll: 12; injured: 30", 12, 0, 30),
+        # a toll that reached a number; "carnage" reports an attack
+        ("Quetta carnage: death toll reaches 89", 89, 0, 0),
+        # one person named by rank, and one named before "N others"
+        ("AIG Ashraf Noor martyred in Peshawar suicide attack", 1, 1, 0),
+        ("Punjab Home Minister Shuja Khanzada, 18 others killed in suicide attack", 19, 1, 0),
+        ("SP Tahir Dawar and two others martyred", 3, 0, 0),
+        ("He sustained serious injuries and two other civilians were wounded.", 0, 0, 2),
         # "X among N": the N is the toll
         ("Five Chinese nationals among six killed in Shangla suicide attack", 6, 1, 0),
         ("The death toll is unclear.", 0, 0, 0),

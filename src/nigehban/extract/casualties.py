@@ -644,7 +644,8 @@ def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, pr
 # A toll that rose or was stated: "Death toll from Peshawar mosque blast rises to 100", "Death toll: 12".
 _TOLL = re.compile(
     r"\b(?:death\s+)?toll\b[^.;:\n]{0,60}?\b(?:rises|rose|risen|climbs|climbed|jumps|jumped|reaches|reached|mounts"
-    r"|mounted|soars|soared|hits|touches|touched|increases|increased|goes\s+up|went\s+up|surges|surged)\s+to\s+"
+    r"|mounted|soars|soared|hits|touches|touched|increases|increased|goes\s+up|went\s+up|surges|surged"
+    r"|crosses|crossed)\s+(?:to\s+)?"
     r"(?:at\s+least\s+)?(?P<num>\d{1,3}(?:,\d{3})*|" + _WORD_NUMBER + r")\b"
     # "Death toll: 12", "the death toll stood at 25"
     r"|\bdeath\s+toll\s*(?::|=|\s(?:stands|stood|is|was|remains|remained)(?:\s+at)?)\s*(?:at\s+least\s+)?"
@@ -659,13 +660,13 @@ _LABEL_COUNT = re.compile(
 )
 # Ranks and roles that name a person in a list: "ASI Gul Khan and constable Imran martyred".
 _RANK = (
-    r"(?:(?:Head|head|Lady|lady|Senior|senior)\s+)?(?:ASI|SI|SHO|DSP|SP|SSP|HC|FC|Constable|constable|Sepoy|sepoy|Naik|naik"
+    r"(?:(?:Head|head|Lady|lady|Senior|senior)\s+)?(?:ASI|SI|SHO|DSP|SP|SSP|ASP|AIG|DIG|IGP|DPO|SDPO|HC|FC|Constable|constable|Sepoy|sepoy|Naik|naik"
     r"|Lance\s+Naik|Havildar|havildar|Subedar|subedar|Captain|Major|Lieutenant|Colonel|Inspector|inspector"
     r"|Sub-Inspector|sub-inspector|Sergeant|Soldier|soldier|Driver|driver|Gunner|gunner|Dr\.?|Malik|Maulana|Mufti)"
 )
 _RANKED_NAME = _RANK + r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"
 _NAMED_LIST = re.compile(
-    r"(?P<list>" + _RANKED_NAME + r"(?:\s*,\s*(?:and\s+)?" + _RANKED_NAME + r"|\s+and\s+" + _RANKED_NAME + r")+)"
+    r"(?P<list>" + _RANKED_NAME + r"(?:\s*,\s*(?:and\s+)?" + _RANKED_NAME + r"|\s+and\s+" + _RANKED_NAME + r")*)"
     r"\s+(?:(?:were|have\s+been|had\s+been|got|also|both|all)\s+)*$"
 )
 
@@ -697,6 +698,37 @@ def _named_list(text: str, keyword: re.Match[str], previous_end: int) -> list[_C
         _Count(1, False, bool(_SECURITY.search(name.group(0))), start + name.start(), start + name.end(), name.group(0))
         for name in names
     ]
+
+
+# "Punjab Home Minister Shuja Khanzada, 18 others killed", "SP Tahir Dawar and two others martyred": the person
+# the clause opens with, before the others.
+_BEFORE_OTHERS = re.compile(
+    r"(?:^|[.;:!?]\s+|\n)\s*(?P<who>(?:[Tt]he\s+)?[A-Z][^,.;:!?\n]{1,70}?)\s*(?:,|\band)\s*(?:at\s+least\s+|over\s+)?$"
+)
+
+
+def _named_before_others(text: str, mentions: list[_Count]) -> list[_Count]:
+    """The one person named before "N others", when nothing was counted for them yet."""
+    first = min(mentions, key=lambda mention: mention.start)
+    window_start = max(0, first.start - 90)
+    found = _BEFORE_OTHERS.search(text[window_start : first.start])
+    if (
+        found is None
+        or _NUMBER_RE.search(found["who"])
+        or _NOT_ONE_PERSON.search(found["who"])
+        or len(found["who"].split()) > 6
+    ):
+        return []
+    who = found["who"]
+    start = window_start + found.start("who")
+    return [_Count(1, bool(_PERPETRATOR.search(who)), _names_security(who), start, start + len(who), who)]
+
+
+_OTHERS = re.compile(r"(?i)(?:others|other\s+(?:person|people|man|men))\b")
+_NOT_ONE_PERSON = re.compile(
+    r"(?i)^(?:he|she|they|it|we|i|this|that|there)\b|\b(?:was|were|is|are|has|had|have|\w+ed|\w+ing)\b|\b(?:people|persons|men|women|children|policemen|soldiers|troops|militants|terrorists|attackers|workers"
+    r"|civilians|personnel|officials|police|family|families|brothers|sons|killed|injured|wounded|martyred|dead)\b"
+)
 
 
 _ABBREVIATION = re.compile(r"\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\)(?=\s+(?!and\b|or\b)[a-z])")
@@ -789,8 +821,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         previous_end = max([keyword.end(), *(m.end for m in mentions)])
         if not mentions:
             continue
+        if kind and tallies[kind].value is None and _OTHERS.match(mentions[0].noun.strip()):
+            mentions = _named_before_others(text, mentions) + mentions  # "X and two others": X is one more
         if any(re.match(r"(?i)(?:other|more)\b", m.noun.strip()) for m in mentions):
-            accumulate = True  # "two others died": beyond the ones already counted
+            accumulate = True  # "two other people died": beyond the ones already counted
         if word == "casualties":
             kind = "wounded" if re.search(r"(?i)\binjur|wound", text[keyword.start() - 40 : keyword.start()]) else ""
             if not kind:
