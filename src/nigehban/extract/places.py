@@ -193,6 +193,8 @@ class PlaceExtractor:
                 pass
             query = PlaceQuery(place=place, district=district, province=province, detail=detail)
             resolution = self.resolver.resolve(query)
+            if resolution.district_pcode is None and province is not None:
+                resolution = self._district_elsewhere((district, place), province) or resolution
             if resolution.method == "none" and place is not None:
                 continue
             start = match.start("chain") + len(chain) - len(chain.lstrip())
@@ -294,6 +296,30 @@ class PlaceExtractor:
         pcode = districts.pop()
         return dataclasses.replace(resolution, district_pcode=pcode, district=gazetteer.district_names.get(pcode))
 
+    def _district_elsewhere(self, names: tuple[str | None, ...], province: str) -> Resolution | None:
+        """A district named exactly, in another province than the chain states ("Bagzai area, Kurram Agency,
+        Balochistan"; "Kashmore, Balochistan"): the report is surer of its district than of its province.
+
+        (The resolver keeps a stated province against a *place* named elsewhere -- most such places are
+        namesakes -- and so do the importers; a district's name is distinct enough to outweigh it.)
+        """
+        gazetteer = self.resolver.gazetteer
+        for name in names:
+            if name is None:
+                continue
+            districts = {
+                match.place.district_pcode or match.place.name
+                for match in gazetteer.lookup(name)
+                if match.place.kind == "district" and match.name_kind != "alternate"
+            }
+            if len(districts) != 1:
+                continue
+            resolution = self.resolver.resolve(PlaceQuery(place=name))
+            if resolution.district_pcode is not None and resolution.province != _canonical_or_none(province):
+                flag = f"{name!r} is a district of {resolution.province}, not of {province}; kept the district"
+                return dataclasses.replace(resolution, flags=(flag, *resolution.flags))
+        return None
+
     def _as_known(self, name: str) -> str:
         """The name as written where the gazetteer knows it so ("Jamshed Town", a listed place), else without its
         generic word ("Hangu district" -> "Hangu")."""
@@ -357,6 +383,14 @@ class PlaceExtractor:
             # mention may name the district
             fallback = fallback or found
         return fallback
+
+
+def _canonical_or_none(province: str) -> str | None:
+    """The canonical name of a province as written, ``None`` if it is none."""
+    try:
+        return canonical_province(province)
+    except KeyError:
+        return None
 
 
 def _elsewhere(resolution: Resolution, within: Resolution | None) -> bool:
