@@ -186,6 +186,13 @@ def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators:
         ("Death toll: 12; injured: 30", 12, 0, 30),
         # a toll that reached a number; "carnage" reports an attack
         ("Quetta carnage: death toll reaches 89", 89, 0, 0),
+        (
+            "KHAR: The death toll from Sunday's suicide bombing at a Jamiat Ulema-e-Islam-Fazl (JUI-F) workers' "
+            "convention in Bajaur district rose to 63 on Monday, officials said.",
+            63,
+            1,
+            0,
+        ),
         # one person named by rank, and one named before "N others"
         ("AIG Ashraf Noor martyred in Peshawar suicide attack", 1, 1, 0),
         ("Punjab Home Minister Shuja Khanzada, 18 others killed in suicide attack", 19, 1, 0),

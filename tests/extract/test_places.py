@@ -103,6 +103,16 @@ def synthetic() -> PlaceExtractor:
             "Khyber Pakhtunkhwa",
             "Peshawar",  # Gulbahar alone is the Karachi neighbourhood of the alias table
         ),
+        # a wire dateline names where the report was filed; the body where the attack was, even in another
+        # province; a journey's start is not the place
+        (
+            "ISLAMABAD (Reuters) - Five Chinese nationals were killed on Tuesday when a suicide bomber rammed their "
+            "convoy. The engineers were travelling from Islamabad to the Dasu project when they were attacked in "
+            "Besham.",
+            "Khyber Pakhtunkhwa",
+            "Shangla",
+        ),
+        ("PESHAWAR, Pakistan (AP) — A suicide bomber struck a mosque on Monday.", "Khyber Pakhtunkhwa", "Peshawar"),
         # a headline opening with its place as a modifier
         ("Peshawar mosque blast: death toll rises to 100", "Khyber Pakhtunkhwa", "Peshawar"),
         ("Wagah border blast: death toll rises to 60", "Punjab", "Lahore"),

@@ -643,7 +643,7 @@ def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, pr
 
 # A toll that rose or was stated: "Death toll from Peshawar mosque blast rises to 100", "Death toll: 12".
 _TOLL = re.compile(
-    r"\b(?:death\s+)?toll\b[^.;:\n]{0,60}?\b(?:rises|rose|risen|climbs|climbed|jumps|jumped|reaches|reached|mounts"
+    r"\b(?:death\s+)?toll\b[^.;:\n]{0,160}?\b(?:rises|rose|risen|climbs|climbed|jumps|jumped|reaches|reached|mounts"
     r"|mounted|soars|soared|hits|touches|touched|increases|increased|goes\s+up|went\s+up|surges|surged"
     r"|crosses|crossed)\s+(?:to\s+)?"
     r"(?:at\s+least\s+)?(?P<num>\d{1,3}(?:,\d{3})*|" + _WORD_NUMBER + r")\b"

@@ -53,7 +53,8 @@ _PREPOSITION = re.compile(
 )
 _DISTANCE = re.compile(r"\b\d+\s*(?:km|kms|kilometers?|kilometres?|miles?)\b", re.IGNORECASE)
 _DATELINE = re.compile(
-    r"^\s*(?P<name>[A-Z][A-Z .'-]{2,30}?)\s*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b[^:\n-]*)?\s*[:—–-]\s"
+    r"^\s*(?P<name>[A-Z][A-Z .'-]{2,30}?)\s*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b[^:\n-]*)?"
+    r"(?:,\s*Pakistan)?\s*(?:\((?:Reuters|AP|AFP|APP|PPI|NNI|INP|Online|DPA|Xinhua|dpa)\)\s*)?[:—–-]\s"
 )
 # The headline form of a dateline: "Karachi: Cop killed in targeted attack", "DI Khan: three policemen martyred".
 _DATELINE_TITLE = re.compile(r"^\s*(?P<name>[A-Z][A-Za-z.]*(?:[ .-]+[A-Z][a-z.]*){0,2})\s*:\s")
@@ -66,6 +67,9 @@ _CONTEXT = re.compile(
     r"\b(?:in|at|near|outside|inside|of|from|on|into|district|city|town|village|area|agency|tehsil)\s+"
     r"(?:the\s+)?(?:(?:city|town|village|district|area|outskirts|suburbs?|province|region)\s+of\s+)?)$",
     re.IGNORECASE,
+)
+_JOURNEY = re.compile(
+    r"\b(?:travell?ing|going|returning|heading|on\s+(?:their|his|her|its)\s+way)\s+from\s+(?:the\s+)?$", re.I
 )
 _RELATIVE = re.compile(r"\b(?:km|kms|kilometers?|kilometres?|miles?)\s+(?:\w+\s+){0,2}(?:of|from)\s+$", re.IGNORECASE)
 _SKIP_NAMES = frozenset(
@@ -214,8 +218,16 @@ class PlaceExtractor:
         resolution = self.resolver.resolve_text(name)
         if resolution.method == "none":
             return None
-        # the dateline is where the report was filed; a place in the body is more specific
-        better = self._mentions(text, within=resolution)
+        # the dateline is where the report was filed; a place in the body is more specific: one in the
+        # dateline's province first, else one elsewhere ("ISLAMABAD (Reuters) - ... attacked in Besham")
+        better = self._mentions(text, within=resolution, origins=False)
+        if better is None or better[0].district_pcode is None:
+            elsewhere = self._mentions(text[match.end() :], origins=False)
+            if elsewhere is not None and elsewhere[0].district_pcode is not None:
+                resolution_, evidence, place, factor = elsewhere
+                shifted = Evidence(evidence.start + match.end(), evidence.end + match.end(), evidence.text)
+                return resolution_, shifted, place, factor
+        better = better or self._mentions(text, within=resolution)
         if better is not None:
             return better
         return resolution, Evidence(match.start("name"), match.end("name"), match["name"]), name, 0.85
@@ -336,14 +348,20 @@ class PlaceExtractor:
         return known
 
     def _mentions(
-        self, text: str, within: Resolution | None = None
+        self, text: str, within: Resolution | None = None, *, origins: bool = True
     ) -> tuple[Resolution, Evidence, str | None, float] | None:
+        """The first place named in a place context (see the module notes); with ``origins=False`` never a
+        journey's start ("travelling from Islamabad to ...")."""
         fallback: tuple[Resolution, Evidence, str | None, float] | None = None
+        origin: tuple[Resolution, Evidence, str | None, float] | None = None
         for match in _NAME.finditer(text):
             before = text[max(0, match.start() - 40) : match.start()]
             possessive = bool(_POSSESSIVE.match(text, match.end()))
             if not (_CONTEXT.search(before) or possessive) or _RELATIVE.search(before):
                 continue
+            # "travelling from Islamabad to the Dasu project ... attacked in Besham": a journey's start is where
+            # the victims came from, taken only when no other place is named
+            journey = bool(_JOURNEY.search(before))
             words = match.group(0).split()
             # the longest known name starting at the match: "Dera Ismail Khan" before "Dera"
             name = None
@@ -377,12 +395,15 @@ class PlaceExtractor:
                 continue
             end = max(end, parent_end or end)
             found = resolution, Evidence(start, end, text[start:end]), query.place, 0.9
+            if journey:
+                origin = origin or found
+                continue
             if resolution.district_pcode is not None:
                 return found
             # a province or a place without a district ("in Khyber Pakhtunkhwa, ... near Karak"): a later
             # mention may name the district
             fallback = fallback or found
-        return fallback
+        return fallback or (origin if origins else None)
 
 
 def _canonical_or_none(province: str) -> str | None:
