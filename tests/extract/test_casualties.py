@@ -33,6 +33,15 @@ def _values(text: str) -> dict[str, object]:
         ("One person died and six were wounded after a mortar shell exploded.", 1, 0, 6),
         ("Two suicide bombers blew themselves up at the gate, killing seven soldiers.", 7, 2, 0),
         ("Police said twenty-one people were wounded at 1615 in the blast.", 0, 0, 21),
+        # "another" is one more of the people just counted, of the kind its own word says
+        ("One soldier was killed and another injured in the assault.", 1, 0, 1),
+        (
+            "Two policemen martyred in Bannu attack\nBANNU: Two policemen were martyred and another injured when "
+            "terrorists attacked a checkpost.",
+            2,
+            0,
+            1,
+        ),
         # the clause after ", and" is no longer the subset that "including" opened
         (
             "Four people were killed, including two OGDCL officials and two FC personnel, and seven others were "

@@ -95,6 +95,38 @@ def test_html_boilerplate_is_stripped(tmp_path: Path) -> None:
     assert "Most read" not in loaded.document.text
 
 
+def test_html_news_page_gives_its_date_and_only_the_report(tmp_path: Path) -> None:
+    page = """<!DOCTYPE html><html><head><title>Two policemen martyred in Bannu attack - Daily News</title>
+    <meta property="article:published_time" content="2023-06-14T08:30:00+05:00"></head><body>
+    <div class="breaking-news">Breaking: Karachi blast kills 12</div>
+    <article><h1>Two policemen martyred in Bannu attack</h1>
+    <p class="story-byline">Our correspondent | June 14, 2023</p>
+    <p>BANNU: Two policemen were martyred and another injured when terrorists attacked a checkpost late on
+    Tuesday night.</p><div class="related-stories"><a>Quetta blast: death toll rises to 25</a></div>
+    <figure><figcaption class="photo-caption">File photo of an attack in 2014</figcaption></figure></article>
+    </body></html>"""
+    (tmp_path / "story.html").write_text(page, encoding="utf-8")
+    (loaded,) = read_documents([tmp_path / "story.html"])
+    assert loaded.document.published == dt.date(2023, 6, 14)
+    assert loaded.problems == []
+    # the headline once (the title repeats it with the site's name), no byline, ticker, related story or caption
+    assert loaded.document.text.splitlines()[0] == "Two policemen martyred in Bannu attack"
+    for boilerplate in ("Daily News", "correspondent", "Karachi", "Quetta", "File photo"):
+        assert boilerplate not in loaded.document.text
+
+
+def test_html_date_from_a_time_element_and_a_report_inside_a_boilerplate_looking_class(tmp_path: Path) -> None:
+    (tmp_path / "page.htm").write_text(
+        '<html><body><div class="layout-with-sidebar"><p>Gunmen fired on a van.</p>'
+        '<time datetime="2021-02-03">3 Feb</time></div></body></html>',
+        encoding="utf-8",
+    )
+    (loaded,) = read_documents([tmp_path / "page.htm"])
+    # the only text sits in an element whose class looks like boilerplate: it is kept rather than lost
+    assert loaded.document.text == "Gunmen fired on a van.\n3 Feb"
+    assert loaded.document.published == dt.date(2021, 2, 3)
+
+
 def test_html_without_article_uses_the_body() -> None:
     assert html_to_text("<body><nav>menu</nav><p>Gunmen fired on a van.</p><footer>c</footer></body>") == (
         "Gunmen fired on a van."

@@ -731,6 +731,7 @@ _NOT_ONE_PERSON = re.compile(
 )
 
 
+_ANOTHER = re.compile(r"(?:\band|,)\s+(another|one\s+other)\s+(?:was\s+|were\s+|got\s+)?$", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\)(?=\s+(?!and\b|or\b)[a-z])")
 
 
@@ -743,6 +744,7 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     keywords = list(_KEYWORD.finditer(text))
     headline_end = _headline_end(text)
     previous_end = 0
+    last: list[_Count] = []  # the previous word's counts: "another" is one more of the same people
     for index, keyword in enumerate(keywords):
         kind = "killed" if keyword["kill"] else "wounded"
         word = re.sub(r"\s+", " ", keyword.group(0).lower())
@@ -763,7 +765,9 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         if _BACKGROUND.match(text, keyword.end()):
             previous_end = keyword.end()
             continue
-        accumulate_window = text[max(0, keyword.start() - 60) : keyword.end() + 20].lower()
+        # "another two were killed", "were also killed": more of the kind, before the word ("martyred and
+        # another injured" speaks of the wounded)
+        accumulate_window = text[max(0, keyword.start() - 60) : keyword.end()].lower() + " "
         accumulate = " also " in accumulate_window or "another" in accumulate_window
         # counts after the word: "killing 25", "shot dead two engineers", "left 5 dead" handled below
         passive = _PASSIVE_BEFORE.search(text[max(0, keyword.start() - 40) : keyword.start()])
@@ -808,6 +812,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                 tail = text[mentions[-1].end : keyword.start()]
                 if not (_PASSIVE_BEFORE.search(tail) or re.fullmatch(r"[\w\s,'’-]{0,60}", tail)):
                     mentions = []
+        if not mentions and last:
+            another = _ANOTHER.search(text, previous_end, keyword.start())
+            if another is not None:  # "two policemen were martyred and another injured"
+                mentions = [_Count(1, last[-1].perpetrator, last[-1].security, another.start(1), another.end(1))]
         if not mentions:
             mentions = _named_list(text, keyword, previous_end)
         if not mentions:
@@ -821,6 +829,7 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         previous_end = max([keyword.end(), *(m.end for m in mentions)])
         if not mentions:
             continue
+        last = mentions
         if kind and tallies[kind].value is None and _OTHERS.match(mentions[0].noun.strip()):
             mentions = _named_before_others(text, mentions) + mentions  # "X and two others": X is one more
         if any(re.match(r"(?i)(?:other|more)\b", m.noun.strip()) for m in mentions):

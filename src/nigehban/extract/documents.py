@@ -11,8 +11,13 @@ and a problem naming the file and line, so that the output has a line for every 
   timestamp is cut to its date); an unreadable one is a problem and is dropped.
 - ``.txt`` (and any other suffix): the file is one document, its id the file name without suffix.
 - ``.html`` / ``.htm``: the text of ``<article>`` (else ``<main>``, else the whole ``<body>``),
-  without ``script``, ``style``, ``nav``, ``header``, ``footer``, ``aside``, ``form``; block
-  elements become line breaks. The ``<title>`` is kept as the first line (headlines carry facts).
+  without ``script``, ``style``, ``nav``, ``header``, ``footer``, ``aside``, ``form`` nor elements whose
+  class or id marks them as a byline, share buttons, related stories, a caption or a ticker (unless
+  that leaves nothing: then they stay); block elements become line breaks. The ``<title>`` is kept
+  as the first line (headlines carry facts), unless the article opens with it. The publication
+  date is the page's own: a ``<meta>`` such as ``article:published_time``, ``datePublished`` or
+  ``DC.date.issued``, else the first ``<time datetime>``; it resolves "on Tuesday" as
+  ``published`` does for JSON lines.
 - A directory is read recursively, files in sorted order, skipping hidden files.
 
 Bad input:
@@ -232,12 +237,16 @@ def _read_file(path: Path) -> LoadedDocument:
             Document(id=doc_id, text="", source=str(path)), [f"{where}: binary file (NUL bytes), not a text report"]
         )
     text, problems = _decode(raw, where)
+    published = None
     if path.suffix.lower() in _HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-        text = html_to_text(text)
+        page = _parse_html(text)
+        text = page.text
         if not text.strip():
             problems.append(f"{where}: the HTML has no article text")
+        if page.published is not None:
+            published = _published(page.published, f"{where} (the page's publication date)", problems)
     text = _limit(text, where, problems)
-    return LoadedDocument(Document(id=doc_id, text=text, source=str(path)), problems)
+    return LoadedDocument(Document(id=doc_id, text=text, published=published, source=str(path)), problems)
 
 
 # ----------------------------------------------------------------------------------------------- HTML
@@ -249,22 +258,60 @@ _BLOCK = frozenset(
 _VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"})
 
 
-class _TextParser(HTMLParser):
-    """Collects text by region: title, article, main, body; skips boilerplate elements."""
+# Where pages state their publication date: Open Graph / article meta, schema.org, Dublin Core, common CMS names.
+_PUBLISHED_META = frozenset(
+    {
+        "article:published_time",
+        "og:published_time",
+        "datepublished",
+        "date",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.date",
+        "dcterms.issued",
+        "sailthru.date",
+        "parsely-pub-date",
+    }
+)
 
-    def __init__(self) -> None:
+
+class _TextParser(HTMLParser):
+    """Collects text by region: title, article, main, body; skips boilerplate elements; notes the
+    publication date a page states (a ``<meta>``, else the first ``<time datetime>``)."""
+
+    def __init__(self, *, skip_by_class: bool = True) -> None:
         super().__init__(convert_charrefs=True)
+        self.skip_by_class = skip_by_class
         self.skip_depth = 0
         self.stack: list[str] = []
+        self.skipped: list[bool] = []  # per open element: whether it was skipped (by tag or by class)
         self.parts: dict[str, list[str]] = {"title": [], "article": [], "main": [], "body": []}
+        self.published_meta: str | None = None
+        self.published_time: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name.lower(): value or "" for name, value in attrs}
+        if tag == "meta" and self.published_meta is None:
+            key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
+            if key in _PUBLISHED_META and _ISO_DATE.match(values.get("content", "").strip()):
+                self.published_meta = values["content"].strip()
+        elif tag == "time" and self.published_time is None and _ISO_DATE.match(values.get("datetime", "").strip()):
+            self.published_time = values["datetime"].strip()
         if tag in _VOID:
             if tag == "br":
                 self._add("\n")
             return
         self.stack.append(tag)
-        if tag in _SKIP:
+        skip = tag in _SKIP or (
+            self.skip_by_class
+            and tag not in _CONTAINERS
+            and bool(_BOILERPLATE_CLASS.search(f"{values.get('class', '')} {values.get('id', '')}"))
+        )
+        self.skipped.append(skip)
+        if skip:
             self.skip_depth += 1
         elif tag in _BLOCK:
             self._add("\n")
@@ -275,7 +322,7 @@ class _TextParser(HTMLParser):
         # close everything opened after ``tag`` too (unclosed <p>, <li> are common)
         while self.stack:
             open_tag = self.stack.pop()
-            if open_tag in _SKIP:
+            if self.skipped.pop():
                 self.skip_depth -= 1
             if open_tag == tag:
                 break
@@ -301,19 +348,52 @@ def _tidy(pieces: list[str]) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Elements that are not the report, by class or id: the byline ("Our correspondent"), share buttons, related
+# stories (other attacks, other tolls), captions, tickers.
+_BOILERPLATE_CLASS = re.compile(
+    r"(?i)\b[\w-]*(?:byline|author|share|social|related|caption|credit|breadcrumb|comment|newsletter|advert|promo"
+    r"|ticker|breaking|trending|most-read|popular|tags|subscribe|sidebar)[\w-]*\b"
+)
+# "Two policemen martyred in Bannu attack - Daily News": the site's name after the headline
+_SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,60}$")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Page:
+    text: str
+    published: str | None
+
+
+_CONTAINERS = frozenset({"html", "body", "article", "main"})
+
+
+def _parse_html(html: str, *, skip_by_class: bool = True) -> _Page:
+    parser = _TextParser(skip_by_class=skip_by_class)
+    parser.feed(html)
+    parser.close()
+    title = _tidy(parser.parts["title"])
+    body = _tidy(parser.parts["article"]) or _tidy(parser.parts["main"]) or _tidy(parser.parts["body"])
+    if not body and skip_by_class:
+        return _parse_html(html, skip_by_class=False)  # a class read as boilerplate held the whole report
+    headline = _SITE_SUFFIX.sub("", title)
+    if title and (body.startswith(title) or (headline and body.startswith(headline))):
+        text = body  # the page repeats its title as the article's headline: once is enough
+    else:
+        text = "\n".join(part for part in (title, body) if part)
+    return _Page(text, parser.published_meta or parser.published_time)
+
+
 def html_to_text(html: str) -> str:
     """The readable text of an HTML page: title, then article (else main, else body) without boilerplate.
+
+    The title is left out where the article opens with it (with or without the site's name after it).
 
     >>> html_to_text("<html><head><title>Blast kills 3</title><script>x=1</script></head>"
     ...              "<body><nav>Home | World</nav><article><p>Three people were killed.</p></article>"
     ...              "<footer>(c) Paper</footer></body></html>")
     'Blast kills 3\\nThree people were killed.'
+    >>> html_to_text("<title>Blast kills 3 | The Paper</title><article><h1>Blast kills 3</h1><p>Three died.</p>")
+    'Blast kills 3\\nThree died.'
     """
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    title = _tidy(parser.parts["title"])
-    body = _tidy(parser.parts["article"]) or _tidy(parser.parts["main"]) or _tidy(parser.parts["body"])
-    if title and body.startswith(title):
-        return body
-    return "\n".join(part for part in (title, body) if part)
+    return _parse_html(html).text
