@@ -55,6 +55,9 @@ def test_unknown_and_foreign_provinces() -> None:
         ("Baluch Liberation Army", "Baloch Liberation Army"),
         ("LeJ", "Lashkar-e-Jhangvi"),
         ("al-Qaeda", "al-Qaida"),
+        ("Majeed Brigade", "Baloch Liberation Army"),
+        ("Jaish-e-Fursan-e-Mohammad", "Jaish-e-Fursan-e-Muhammad"),
+        ("Ittehad ul Mujahideen Pakistan", "Ittehad-ul-Mujahideen Pakistan"),
         ("", UNKNOWN_PERPETRATOR),
     ],
 )

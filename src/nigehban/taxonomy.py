@@ -182,6 +182,16 @@ GROUPS: tuple[Group, ...] = (
     ),
     Group("Punjabi Taliban", ("Punjabi Taleban",), parent="Tehrik-i-Taliban Pakistan"),
     Group(
+        "Jaish-e-Fursan-e-Muhammad",
+        ("Jaish-e-Fursan-e-Mohammad", "Jaish Fursan-e-Muhammad"),
+        note="Claimed attacks on security forces from 2024 (Mir Ali, March 2024).",
+    ),
+    Group(
+        "Ittehad-ul-Mujahideen Pakistan",
+        ("Ittehad ul Mujahideen Pakistan", "Ittehad-ul-Mujahideen"),
+        note="An alliance of North Waziristan militant groups formed in 2023, the Hafiz Gul Bahadur Group among them.",
+    ),
+    Group(
         "Tehrik-e-Taliban Pakistan Swat",
         ("Swat Taliban", "Tehrik-e-Nafaz-e-Shariat-e-Mohammadi Swat"),
         parent="Tehrik-i-Taliban Pakistan",
@@ -256,7 +266,14 @@ GROUPS: tuple[Group, ...] = (
     ),
     Group(
         "Baloch Liberation Army",
-        ("BLA", "Baloch Liberation Army (BLA)", "Balochistan Liberation Army", "Baluch Liberation Army"),
+        (
+            "BLA",
+            "Baloch Liberation Army (BLA)",
+            "Balochistan Liberation Army",
+            "Baluch Liberation Army",
+            "Majeed Brigade",  # its suicide unit, which claims in its own name
+            "Majid Brigade",
+        ),
     ),
     Group(
         "Baloch Liberation Front",
@@ -272,6 +289,9 @@ GROUPS: tuple[Group, ...] = (
     Group("Baloch Republican Guards", ("BRG", "Baloch Republican Guards (BRG)", "Baloch Republican Guard")),
     Group("Baloch Liberation Tigers", ("BLT",)),
     Group("United Baloch Army", ("UBA", "United Baloch Army (UBA)")),
+    Group(
+        "Baloch Nationalist Army", (), note="Formed in 2022 from the Baloch Republican Army and the United Baloch Army."
+    ),
     Group("Lashkar-e-Balochistan", ("Lashkar-e-Balochistan (LeB)",)),
     Group("Balochistan Liberation United Front", ("BLUF", "Balochistan Liberation United Front (BLUF)")),
     Group("Sindhu Desh Liberation Army", ("SDLA", "Sindhu Desh Liberation Army (SDLA)")),
