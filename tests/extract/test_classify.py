@@ -281,6 +281,18 @@ def test_a_group_that_denies_is_not_the_attacker() -> None:
     assert second["perpetrator"].value == "Unknown"
 
 
+def test_the_acronym_is_is_the_islamic_state_only_in_a_claim() -> None:
+    texts = [
+        "Suicide attack at the Lal Shahbaz Qalandar shrine in Sehwan: 88 killed. Claimed by IS.",
+        "A bomb hit a Hazara market in Quetta. IS and LeJ claimed responsibility.",
+        "IS THIS THE END? Gunmen attack a checkpost in Bannu",
+    ]
+    claimed_by, claimed_with, headline = classify(texts)
+    assert (claimed_by["perpetrator"].value, claimed_by["perpetrator_claimed"].value) == ("Islamic State", True)
+    assert claimed_with["perpetrator"].value == "Islamic State"
+    assert headline["perpetrator"].value == "Unknown"
+
+
 @pytest.mark.data
 def test_scorer_compatibility_of_group_names() -> None:
     """The eval scorer folds names through its own alias table: our canonical names must land on its keys."""

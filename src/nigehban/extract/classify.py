@@ -425,6 +425,12 @@ def _sentence_of(spans: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
     return 0, 0
 
 
+# "IS" is a word too ("IS THIS SAFE?" in a capitalised headline): the acronym counts only in a claim.
+_CLAIMING_IS = re.compile(
+    r"(?<![\w-])IS(?![\w-])(?=[^.;]{0,40}\bclaim)|(?<=[Cc]laimed by )IS(?![\w-])|(?<=[Cc]laimed by the )IS(?![\w-])"
+)
+
+
 def _group_mentions(text: str) -> list[tuple[int, int, str]]:
     matcher = _group_matcher()
     found: list[tuple[int, int, str]] = []
@@ -432,6 +438,8 @@ def _group_mentions(text: str) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(text):
             name = matcher.names[int(m.lastgroup[1:])] if m.lastgroup else UNKNOWN_PERPETRATOR
             found.append((m.start(), m.end(), name))
+    for m in _CLAIMING_IS.finditer(text):
+        found.append((m.end() - 2, m.end(), "Islamic State"))
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     # Drop mentions inside a longer one ("Taliban" inside "Tehrik-i-Taliban Pakistan").
     kept: list[tuple[int, int, str]] = []
