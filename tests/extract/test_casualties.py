@@ -193,6 +193,10 @@ def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators:
         # a toll that rose
         ("Death toll from Peshawar mosque blast rises to 100", 100, 0, 0),
         ("Death toll: 12; injured: 30", 12, 0, 30),
+        # headline verbs in the present tense
+        ("Three FC men embrace martyrdom in Kech attack", 3, 0, 0),
+        ("Seven perish as blast rips through Quetta market", 7, 0, 0),
+        ("Militants behead two Levies men in Khyber", 2, 0, 0),
         # a toll that reached a number; "carnage" reports an attack
         ("Quetta carnage: death toll reaches 89", 89, 0, 0),
         (

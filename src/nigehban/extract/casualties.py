@@ -139,7 +139,8 @@ def _names_security(noun: str) -> bool:
 # Police and agency messages: "02 constables embraced shahadat", "1 x FC sepoy shaheed" (lower case only: "Shaheed
 # Benazirabad" is a district).
 _MARTYRDOM = (
-    r"(?:embraced|attained|achieved|received|laid\s+down\s+their\s+lives\s+in)\s+(?:shahadat|martyrdom)"
+    r"(?:embraced?|embraces|attained|attains?|achieved|received|laid\s+down\s+their\s+lives\s+in)\s+"
+    r"(?:shahadat|martyrdom)"
     r"|(?-i:shaheed|shahid)"
 )
 _KILL = (
@@ -148,13 +149,14 @@ _KILL = (
     r"|shoots?\s+dead|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|killed|killing|kills|kill|dead|died|die|slain"
     r"|martyred|shot\s+dead|executed|assassinated|lynched|slaughtered|strangled|lost\s+(?:their|his|her)\s+lives?"
     r"|deaths?|dying|murdered|beheaded|decapitated|hanged|massacred|gunned\s+down|fatalities|lifeless|bodies|lives"
+    r"|perish(?:ed|es)?|beheads?|behead"
 )
 _WOUND = r"injured|injuring|injures|injuries|wounded|wounding|hurt|hurting|casualties"
 _KEYWORD = re.compile(r"\b(?P<kill>" + _KILL + r")\b|\b(?P<wound>" + _WOUND + r")\b", re.IGNORECASE)
 _ACTIVE_AFTER = re.compile(
     r"^(?:killing|kills|kill|killed|shot\s+dead|shoots?\s+dead|(?:shot|stabbed|beaten|burnt|burned|hacked|tortured|stoned|strangled"
     r"|bludgeoned|crushed)\s+to\s+death|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|injuring|injures|injured|wounding|wounded|hurting|gunned\s+down|"
-    r"murdered|massacred|beheaded|decapitated|hanged|slain|executed|assassinated|lynched|slaughtered|strangled)$",
+    r"murdered|massacred|beheaded|beheads?|decapitated|hanged|slain|executed|assassinated|lynched|slaughtered|strangled)$",
     re.IGNORECASE,
 )
 _PASSIVE_BEFORE = re.compile(
