@@ -75,6 +75,12 @@ def test_a_news_report_with_a_recalled_attack(extractor: Extractor) -> None:
             "on police in the district this month; on May 3, four constables were killed in Domel.",
             2,
         ),
+        # deaths in an earlier year, the year wherever it stands
+        (
+            "Two policemen were martyred in an attack on a checkpost in Bannu on Monday. The group's gunmen killed "
+            "150 people, most of them pupils, at an army-run school in Peshawar in 2014.",
+            2,
+        ),
     ],
 )
 def test_a_recalled_attacks_toll_is_not_the_new_ones(extractor: Extractor, text: str, killed: int) -> None:

@@ -92,6 +92,10 @@ _WEEKDAY = re.compile(
     r"(?:\s+(?:morning|afternoon|evening|night))?\b",
     re.IGNORECASE,
 )
+_STATEMENT_BEFORE = re.compile(
+    r"\b(?:said|says|told\s+(?:\w+\s+){0,2}?|stated|announced|confirmed|added|reported|claimed|insisted)\s+$",
+    re.IGNORECASE,
+)
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -162,7 +166,11 @@ def _relative(text: str, published: dt.date | None) -> FieldValue | None:
     if ago:
         count = ago["n"].lower()
         cues.append((ago.start(), ago, int(count) if count.isdecimal() else _SMALL[count]))
-    weekday = _WEEKDAY.search(text)
+    weekdays = list(_WEEKDAY.finditer(text))
+    # "officials said on Monday that 63 had died from Sunday's bombing": the day of a statement is not the
+    # attack's, unless the report names no other day
+    told = [w for w in weekdays if _STATEMENT_BEFORE.search(text, max(0, w.start() - 40), w.start())]
+    weekday = next((w for w in weekdays if w not in told), told[0] if told else None)
     if weekday:
         cues.append((weekday.start(), weekday, None))
     if not cues:

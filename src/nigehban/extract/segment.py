@@ -12,7 +12,8 @@
   sentences (or clauses after ";") that open with a time before the report's own -- "In January, a
   suicide bomber killed ...", "Last year, a similar attack ...", "...; on May 3, four constables were
   killed" -- while one opening with a later time is the attack's sequel ("In December 2011, al-Qaida
-  claimed responsibility").
+  claimed responsibility"); and later sentences telling of deaths in a year before the report's own,
+  wherever the year stands ("Its gunmen killed 150 people at an army-run school in Peshawar in 2014").
 
 Each segment is returned as a **mask** of the text: a string of the same length in which
 everything outside the segment is blanked, so that evidence spans found in a segment are spans of
@@ -115,6 +116,14 @@ _SIMILAR = re.compile(
     r"\b(?:last\s+(?:year|month|week)|earlier|ago|previous(?:ly)?|in\s+(?:19|20)\d{2})\b[^.!?]*",
     re.IGNORECASE,
 )
+# ... or that tells of deaths in an earlier year anywhere in it: "Its gunmen killed 150 people, most of them
+# pupils, at an army-run school in Peshawar in 2014." (a year before the report's own, which must be known)
+_EARLIER_YEAR = re.compile(
+    r"(?<=[.!?]\s)[^.!?]*\b(?:killed|killing|died|dead|martyred|massacred|slain)\b[^.!?]*?\bin\s+"
+    r"(?P<year>(?:19|20)\d{2})\b[^.!?]*"
+    r"|(?<=[.!?]\s)[^.!?]*\bin\s+(?P<year2>(?:19|20)\d{2})\b[^.!?]*?\b(?:killed|killing|died|dead|martyred|massacred"
+    r"|slain)\b[^.!?]*"
+)
 _NEW_INCIDENT = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:In\s+(?:a|another)\s+(?:separate|similar|related|second)?\s*"
     r"(?:incident|attack|development)|Separately|Meanwhile|Elsewhere)\b",
@@ -151,6 +160,10 @@ def segment(text: str, *, reference: dt.date | None = None) -> Segments:
         clause = _RELATIVE_CLAUSE.match(text, match.end("what"))
         mentions.append((match.start("what"), clause.end() if clause else match.end("what")))
     earlier = [match for match in _EARLIER_OPENING.finditer(text) if _is_earlier(match, reference)]
+    if reference is not None:
+        earlier += [
+            match for match in _EARLIER_YEAR.finditer(text) if int(match["year"] or match["year2"]) < reference.year
+        ]
     for match in (*earlier, *_SIMILAR.finditer(text)):
         start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
         if not any(start < end and match.end() > begin for begin, end in mentions):
