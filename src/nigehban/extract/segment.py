@@ -54,7 +54,7 @@ _MENTION = re.compile(
 # The recalled attack's own clause goes with it: "the Police Lines bombing that killed 84 people", "an assault
 # on the same post in which five policemen were killed" -- its toll is not the new attack's.
 _RELATIVE_CLAUSE = re.compile(
-    r"(?:\s+(?:on|at|near|against|in)\s+[^,.;:!?]{0,40}?)?"  # "on the same post"
+    r"(?:\s+(?:on|at|near|against|in|of)\s+[^,.;:!?]{0,40}?)?"  # "on the same post", "the siege of the airport"
     r"(?:,\s*(?:which|in\s+which|where)|\s+(?:that|which|in\s+which|where))\s+[^,.;:!?]*"
 )
 _MONTHS = (
