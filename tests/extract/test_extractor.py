@@ -75,6 +75,11 @@ def test_a_news_report_with_a_recalled_attack(extractor: Extractor) -> None:
             "on police in the district this month; on May 3, four constables were killed in Domel.",
             2,
         ),
+        (
+            "Gunmen attacked the Airport Security Force academy in Karachi on Tuesday, a day after the militant "
+            "siege of the airport that left 36 people dead. Two guards were killed in the latest attack.",
+            2,
+        ),
         # deaths in an earlier year, the year wherever it stands
         (
             "Two policemen were martyred in an attack on a checkpost in Bannu on Monday. The group's gunmen killed "
