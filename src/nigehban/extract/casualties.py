@@ -202,8 +202,8 @@ _SUICIDE = re.compile(
 )
 _KILLING_SELF = re.compile(r"\bkill(?:ing|ed)\s+(?:himself|herself|themselves)\b", re.IGNORECASE)
 _GROUP_SIZE = re.compile(
-    r"[\s-]+(?:man|men|member|strong)\s+(?:[a-z-]+\s+){0,2}?(?:committee|team|jirga|delegation|squad|gang|group|panel|council|shura|"
-    r"body|cell|force|contingent|party|commission|bench|board|cabinet)\b",
+    r"[\s-]+(?:man|men|member|strong)\s+(?:[a-z-]+\s+){0,2}?(?:committee|team|jirga|delegation|squad|gang|group"
+    r"|panel|council|shura|body|cell|force|contingent|party|commission|bench|board|cabinet)\b",
     re.IGNORECASE,
 )
 _RESUMED = re.compile(r",\s+and\s+(?=\S)")
@@ -434,8 +434,7 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
         # "..., including two FC personnel, and seven others were injured": the clause after ", and" is new
         # (blanked rather than cut, so offsets into the segment stay the text's)
         resumed = None if after else _RESUMED.search(segment, subset.end())
-        blank = resumed.end() if resumed is not None else 0
-        segment = " " * blank + segment[blank:] if resumed is not None else segment[: subset.start()]
+        segment = " " * resumed.end() + segment[resumed.end() :] if resumed is not None else segment[: subset.start()]
     found: list[_Count] = []
     if not after:
         # the counts chained to the last one ("19 police officials and two militants"), not a count
@@ -662,7 +661,8 @@ _LABEL_COUNT = re.compile(
 )
 # Ranks and roles that name a person in a list: "ASI Gul Khan and constable Imran martyred".
 _RANK = (
-    r"(?:(?:Head|head|Lady|lady|Senior|senior)\s+)?(?:ASI|SI|SHO|DSP|SP|SSP|ASP|AIG|DIG|IGP|DPO|SDPO|HC|FC|Constable|constable|Sepoy|sepoy|Naik|naik"
+    r"(?:(?:Head|head|Lady|lady|Senior|senior)\s+)?(?:ASI|SI|SHO|DSP|SP|SSP|ASP|AIG|DIG|IGP|DPO|SDPO|HC|FC"
+    r"|Constable|constable|Sepoy|sepoy|Naik|naik"
     r"|Lance\s+Naik|Havildar|havildar|Subedar|subedar|Captain|Major|Lieutenant|Colonel|Inspector|inspector"
     r"|Sub-Inspector|sub-inspector|Sergeant|Soldier|soldier|Driver|driver|Gunner|gunner|Dr\.?|Malik|Maulana|Mufti)"
 )
@@ -709,6 +709,15 @@ _BEFORE_OTHERS = re.compile(
 )
 
 
+_OTHERS = re.compile(r"(?i)(?:others|other\s+(?:person|people|man|men))\b")
+# Not one person: a pronoun, a clause (a verb), a group
+_NOT_ONE_PERSON = re.compile(
+    r"(?i)^(?:he|she|they|it|we|i|this|that|there)\b|\b(?:was|were|is|are|has|had|have|\w+ed|\w+ing)\b"
+    r"|\b(?:people|persons|men|women|children|policemen|soldiers|troops|militants|terrorists|attackers|workers"
+    r"|civilians|personnel|officials|police|family|families|brothers|sons|killed|injured|wounded|martyred|dead)\b"
+)
+
+
 def _named_before_others(text: str, mentions: list[_Count]) -> list[_Count]:
     """The one person named before "N others", when nothing was counted for them yet."""
     first = min(mentions, key=lambda mention: mention.start)
@@ -726,13 +735,7 @@ def _named_before_others(text: str, mentions: list[_Count]) -> list[_Count]:
     return [_Count(1, bool(_PERPETRATOR.search(who)), _names_security(who), start, start + len(who), who)]
 
 
-_OTHERS = re.compile(r"(?i)(?:others|other\s+(?:person|people|man|men))\b")
-_NOT_ONE_PERSON = re.compile(
-    r"(?i)^(?:he|she|they|it|we|i|this|that|there)\b|\b(?:was|were|is|are|has|had|have|\w+ed|\w+ing)\b|\b(?:people|persons|men|women|children|policemen|soldiers|troops|militants|terrorists|attackers|workers"
-    r"|civilians|personnel|officials|police|family|families|brothers|sons|killed|injured|wounded|martyred|dead)\b"
-)
-
-
+# "two policemen were martyred and another injured": one more of those just counted
 _ANOTHER = re.compile(r"(?:\band|,)\s+(another|one\s+other)\s+(?:was\s+|were\s+|got\s+)?$", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\)(?=\s+(?!and\b|or\b)[a-z])")
 
@@ -832,7 +835,7 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         if not mentions:
             continue
         last = mentions
-        if kind and tallies[kind].value is None and _OTHERS.match(mentions[0].noun.strip()):
+        if tallies[kind].value is None and _OTHERS.match(mentions[0].noun.strip()):
             mentions = _named_before_others(text, mentions) + mentions  # "X and two others": X is one more
         if any(re.match(r"(?i)(?:other|more)\b", m.noun.strip()) for m in mentions):
             accumulate = True  # "two other people died": beyond the ones already counted

@@ -329,7 +329,10 @@ class PlaceExtractor:
             resolution = self.resolver.resolve(PlaceQuery(place=name))
             if resolution.district_pcode is not None and resolution.province != _canonical_or_none(province):
                 flag = f"{name!r} is a district of {resolution.province}, not of {province}; kept the district"
-                return dataclasses.replace(resolution, flags=(flag, *resolution.flags))
+                # the contradiction lowers the confidence, so that a reviewer sees the place is in doubt
+                return dataclasses.replace(
+                    resolution, confidence=resolution.confidence * 0.8, flags=(flag, *resolution.flags)
+                )
         return None
 
     def _as_known(self, name: str) -> str:
