@@ -190,6 +190,7 @@ def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators:
         ("Suicide bomber kills the minister at a rally in Charsadda", 1, 1, 0),
         ("Hizbul Ahrar claims killing of two policemen in Peshawar", 2, 0, 0),
         ("Daesh claims killing of JUI-F leader in Bajaur", 1, 0, 0),
+        ("Gunmen kill social activist Sabeen Mahmud in Karachi", 1, 0, 0),
         # a toll that rose
         ("Death toll from Peshawar mosque blast rises to 100", 100, 0, 0),
         ("Death toll: 12; injured: 30", 12, 0, 30),

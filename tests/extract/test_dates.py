@@ -32,6 +32,12 @@ MONDAY = dt.date(2013, 5, 6)
         ("Levies personnel were ambushed on Monday in Turbat.", MONDAY, dt.date(2013, 5, 6)),
         ("Sunday's attack on a polling station left two dead.", MONDAY, dt.date(2013, 5, 5)),
         ("Three days ago militants blew up a school in Swat.", MONDAY, dt.date(2013, 5, 3)),
+        # a wire dateline's date is the filing date: the body's day is counted back from it
+        (
+            "QUETTA, Oct 25 (Reuters) - Gunmen attacked a college late on Monday.",
+            dt.date(2016, 10, 25),
+            dt.date(2016, 10, 24),
+        ),
         # the day of a statement is not the attack's, unless no other day is named
         ("Officials said on Monday that 63 had died from Sunday's bombing in Khar.", MONDAY, dt.date(2013, 5, 5)),
         ("Police said on Monday that two men were shot dead in Kohat.", MONDAY, dt.date(2013, 5, 6)),

@@ -113,6 +113,12 @@ def synthetic() -> PlaceExtractor:
             "Shangla",
         ),
         ("PESHAWAR, Pakistan (AP) — A suicide bomber struck a mosque on Monday.", "Khyber Pakhtunkhwa", "Peshawar"),
+        # a landmark named after another town lies in the place named after it
+        (
+            "An explosion hit a military truck near Pishin bus stop in Quetta on Saturday night.",
+            "Balochistan",
+            "Quetta",
+        ),
         # a headline opening with its place as a modifier
         ("Peshawar mosque blast: death toll rises to 100", "Khyber Pakhtunkhwa", "Peshawar"),
         ("Wagah border blast: death toll rises to 60", "Punjab", "Lahore"),

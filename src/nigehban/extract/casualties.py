@@ -606,10 +606,16 @@ def _headline_end(text: str) -> int:
 def _bare_person(phrase: str) -> bool:
     """Whether ``phrase`` is a person named without article or number: "Police constable", "Lady health worker"."""
     words = phrase.split()
-    if not 1 <= len(words) <= 4 or _NOT_BARE.search(phrase):
+    if not 1 <= len(words) <= 6 or _NOT_BARE.search(phrase):
         return False
-    head = words[-1].strip("'’")
-    return bool(_SINGULAR_PERSON.fullmatch(head) or _SINGULAR_PERSON.fullmatch(" ".join(words[-2:])))
+    # the person noun may come before a name: "social activist Sabeen Mahmud", "journalist Hayatullah Khan"
+    for end in range(len(words), 0, -1):
+        head = words[end - 1].strip("'’")
+        if _SINGULAR_PERSON.fullmatch(head) or (end > 1 and _SINGULAR_PERSON.fullmatch(" ".join(words[end - 2 : end]))):
+            return end <= 4
+        if not head[:1].isupper() or end == 1:
+            return False
+    return False
 
 
 def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, previous_end: int) -> list[_Count]:
@@ -631,7 +637,7 @@ def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, pr
     if not active:
         return []
     after = re.match(
-        r"\s+(?:of\s+)?((?:[\w'’-]+\s+){0,3}?[\w'’-]+)(?=\s+(?:in|at|near|outside|inside|on|off|during|after)\b|\s*[,;:]|\s*$)",
+        r"\s+(?:of\s+)?((?:[\w'’-]+\s+){0,5}?[\w'’-]+)(?=\s+(?:in|at|near|outside|inside|on|off|during|after)\b|\s*[,;:]|\s*$)",
         text[keyword.end() : headline_end],
     )
     if after is None or not _bare_person(after.group(1)):

@@ -92,6 +92,11 @@ _WEEKDAY = re.compile(
     r"(?:\s+(?:morning|afternoon|evening|night))?\b",
     re.IGNORECASE,
 )
+# A wire story's dateline with its date: "QUETTA, Oct 25 (Reuters) -", "ISLAMABAD, January 11, 1998 (AFP) -"
+_WIRE_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'-]{2,30}?,\s*(?:Pakistan,\s*)?(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?)\s*"
+    r"(?:\([A-Za-z]{2,10}\)\s*)?[-—–:]\s"
+)
 _STATEMENT_BEFORE = re.compile(
     r"\b(?:said|says|told\s+(?:\w+\s+){0,2}?|stated|announced|confirmed|added|reported|claimed|insisted)\s+$",
     re.IGNORECASE,
@@ -135,6 +140,18 @@ def _explicit(match: re.Match[str], published: dt.date | None) -> tuple[dt.date 
 
 def extract_date(text: str, *, published: dt.date | None) -> FieldValue | None:
     """The attack's date read from ``text`` (see the module notes); ``None`` when there is nothing to go on."""
+    wire = _WIRE_DATELINE.match(text)
+    if wire:
+        # "QUETTA, Oct 25 (Reuters) - ... late on Monday": the dateline's date is when the report was filed;
+        # the body's own date, counted back from it, is the attack's
+        dateline = extract_date(wire["date"], published=published)
+        filed = dateline.value if dateline is not None and dateline.confidence >= 0.85 else None
+        body = extract_date(" " * wire.end() + text[wire.end() :], published=published or filed)
+        if body is not None and body.value is not None and body.confidence > 0.3:
+            return body
+        if filed is not None:
+            return FieldValue(filed, 0.85, _evidence(text, wire))
+        return body
     stamp = _STAMP.match(text)
     if stamp:
         found = _make(int(stamp["year"]), int(stamp["month"]), int(stamp["day"]))

@@ -436,7 +436,10 @@ def _parent(text: str, end: int, possessive: bool) -> tuple[str | None, int | No
         found = re.match(r"(?:['’]|\u00e2\u0080\u0099)s\s+(?P<name>" + _NAME.pattern + r")", after)
     else:
         found = re.match(
-            r"(?:\s+(?:area|town|village|locality|tehsil|agency|district|bazaar|market|city))?"
+            # "Y in X", "Y, X", "the Y area of X"; and a landmark named after another place: "near Pishin bus stop
+            # in Quetta" is in Quetta
+            r"(?:\s+(?:area|town|village|locality|tehsil|agency|district|bazaar|market|city|bus\s+stop|stop|chowk"
+            r"|road|gate|bridge|adda|check\s?post|crossing|bypass|interchange|square|colony|mohallah))?"
             r"(?:\s+(?:of|in)\s+(?:the\s+)?|\s*,\s*)(?P<name>" + _NAME.pattern + r")",
             after,
         ) or _APPOSITION.match(text, end, end + 90)
