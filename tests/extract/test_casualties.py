@@ -198,6 +198,9 @@ def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators:
         ("Three FC men embrace martyrdom in Kech attack", 3, 0, 0),
         ("Seven perish as blast rips through Quetta market", 7, 0, 0),
         ("Militants behead two Levies men in Khyber", 2, 0, 0),
+        # a pronoun's death; suicide bombers arrested do not die
+        ("Gunmen opened fire on Muhammad Nawaz at Bazar Kalan, as a result of which he died on the spot.", 1, 0, 0),
+        ("Police foiled a plot in Quetta, arresting two suicide bombers. No one was hurt.", 0, 0, 0),
         # a toll that reached a number; "carnage" reports an attack
         ("Quetta carnage: death toll reaches 89", 89, 0, 0),
         (

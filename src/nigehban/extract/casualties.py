@@ -200,6 +200,11 @@ _SUICIDE = re.compile(
     r"(?![^.]{0,80}\b(?:foiled|arrested|captured|defused|failed|thwarted)\b)",
     re.IGNORECASE,
 )
+_CAUGHT_BEFORE = re.compile(
+    r"\b(?:arrest\w*|foil\w*|captur\w*|caught|apprehend\w*|nabbed|would-be|thwart\w*|intercept\w*|detain\w*)\b"
+    r"[^.;]{0,50}$",
+    re.IGNORECASE,
+)
 _KILLING_SELF = re.compile(r"\bkill(?:ing|ed)\s+(?:himself|herself|themselves)\b", re.IGNORECASE)
 _GROUP_SIZE = re.compile(
     r"[\s-]+(?:man|men|member|strong)\s+(?:[a-z-]+\s+){0,2}?(?:committee|team|jirga|delegation|squad|gang|group"
@@ -501,11 +506,16 @@ _NOT_PERSON_NAME = re.compile(
 )
 
 
+_HE_OR_SHE = re.compile(r"\b(?:he|she)\s+(?:later\s+|also\s+|subsequently\s+|instantly\s+)?$", re.IGNORECASE)
+
+
 def _one_person(
     text: str, keyword: re.Match[str], word: str, index: int, keywords: list[re.Match[str]], previous_end: int
 ) -> list[_Count]:
     """One victim without a number: "X was shot and killed", "gunmen killed him", "shot dead Nazeer Naqvi"."""
     before = text[max(previous_end, keyword.start() - 80) : keyword.start()]
+    if word in ("died", "dies", "die") and _HE_OR_SHE.search(before):
+        return [_Count(1, False, False, keyword.start(), keyword.end(), "he/she")]  # "as a result of which he died"
     if word in (
         "dead",
         "died",
@@ -886,6 +896,8 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
             if match.re is _INCLUDING_BOMBER and tallies["killed"].value:
                 tallies["killed"].value -= 1
     suicide = _SUICIDE.search(text)
+    if suicide and _CAUGHT_BEFORE.search(text, max(0, suicide.start() - 60), suicide.start()):
+        suicide = None  # "arresting two suicide bombers": they did not die
     if not self_killed and suicide and not tallies["killed_perpetrators"].value:
         # a suicide bomber dies in the attack even where the report does not say so
         count = parse_number(suicide["n"]) if suicide["n"] and suicide["n"].lower() != "both" else None
