@@ -109,6 +109,7 @@ _NUMBER = (
     r"another|"
     r"only|just)\s+)?"
     r"(?P<num>(?<![/:])(?:\d{1,3}(?:,\d{3})+|\d+)(?![/:]\d)|"
+    + r"(?:two|three|four|five|2|3|4|5)\s+dozen|"
     + _WORD_NUMBER
     + r"|half\s+a\s+dozen|a\s+dozen|dozens|scores|several|many|"
     r"hundreds|numerous|multiple|a|an|the|his|her|their|both|them\s+both|them\s+all)\b"
@@ -149,14 +150,15 @@ _KILL = (
     r"|shoots?\s+dead|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|killed|killing|kills|kill|dead|died|die|slain"
     r"|martyred|shot\s+dead|executed|assassinated|lynched|slaughtered|strangled|lost\s+(?:their|his|her)\s+lives?"
     r"|deaths?|dying|murdered|beheaded|decapitated|hanged|massacred|gunned\s+down|fatalities|lifeless|bodies|lives"
-    r"|perish(?:ed|es)?|beheads?|behead"
+    r"|perish(?:ed|es)?|beheads?|behead|martyring|sent\s+to\s+hell"
 )
 _WOUND = r"injured|injuring|injures|injuries|wounded|wounding|hurt|hurting|casualties"
 _KEYWORD = re.compile(r"\b(?P<kill>" + _KILL + r")\b|\b(?P<wound>" + _WOUND + r")\b", re.IGNORECASE)
 _ACTIVE_AFTER = re.compile(
     r"^(?:killing|kills|kill|killed|shot\s+dead|shoots?\s+dead|(?:shot|stabbed|beaten|burnt|burned|hacked|tortured|stoned|strangled"
     r"|bludgeoned|crushed)\s+to\s+death|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|injuring|injures|injured|wounding|wounded|hurting|gunned\s+down|"
-    r"murdered|massacred|beheaded|beheads?|decapitated|hanged|slain|executed|assassinated|lynched|slaughtered|strangled)$",
+    r"murdered|massacred|beheaded|beheads?|decapitated|hanged|slain|executed|assassinated|lynched|slaughtered|strangled"
+    r"|martyring)$",
     re.IGNORECASE,
 )
 _PASSIVE_BEFORE = re.compile(
@@ -209,6 +211,10 @@ _KILLING_SELF = re.compile(r"\bkill(?:ing|ed)\s+(?:himself|herself|themselves)\b
 _GROUP_SIZE = re.compile(
     r"[\s-]+(?:man|men|member|strong)\s+(?:[a-z-]+\s+){0,2}?(?:committee|team|jirga|delegation|squad|gang|group"
     r"|panel|council|shura|body|cell|force|contingent|party|commission|bench|board|cabinet)\b",
+    re.IGNORECASE,
+)
+_PARTITIVE_END = re.compile(
+    r"(?<![\w-])(?P<num>\d+|" + _WORD_NUMBER + r")\s+of\s+(?:them|whom)\s+(?:were\s+|was\s+|had\s+been\s+)?$",
     re.IGNORECASE,
 )
 _RESUMED = re.compile(r",\s+and\s+(?=\S)")
@@ -271,6 +277,10 @@ def parse_number(word: str) -> int | None:
         return 12
     if text == "half a dozen":
         return 6
+    dozen = re.fullmatch(r"(\w+) dozen", text)
+    if dozen:  # "two dozen"
+        count = parse_number(dozen.group(1))
+        return None if count is None else count * 12
     if text in _VAGUE:
         return None
     total = 0
@@ -435,6 +445,12 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
     ("killing 15 police officers, four civilians and a child").
     """
     subset = _SUBSET.search(segment)
+    partitive = None if after else _PARTITIVE_END.search(segment)
+    if partitive is not None:
+        # "shot 20 of them dead", "three of them died": the part is this word's count, not a subset to skip
+        part = parse_number(partitive["num"])
+        start = offset + partitive.start("num")
+        return [] if part is None else [_Count(part, False, False, start, offset + partitive.end(), "of them")]
     if subset:
         # "..., including two FC personnel, and seven others were injured": the clause after ", and" is new
         # (blanked rather than cut, so offsets into the segment stay the text's)
@@ -753,14 +769,17 @@ def _named_before_others(text: str, mentions: list[_Count]) -> list[_Count]:
 
 # "two policemen were martyred and another injured": one more of those just counted
 _ANOTHER = re.compile(r"(?:\band|,)\s+(another|one\s+other)\s+(?:was\s+|were\s+|got\s+)?$", re.IGNORECASE)
-_ABBREVIATION = re.compile(r"\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\)(?=\s+(?!and\b|or\b)[a-z])")
+_ABBREVIATION = re.compile(
+    r"\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\)(?=\s+(?!and\b|or\b)[a-z])"
+    r"|(?<=[A-Za-z])\s\(0?\d{1,3}\)(?=\s)"  # police style: "Three (03) FC personnel", "two (02) got injured"
+)
 
 
 def extract_casualties(text: str) -> dict[str, FieldValue]:
     """Killed, wounded (victims and attackers), killed security forces and duration read from ``text``."""
     tallies = {name: _Tally() for name in ("killed", "killed_perpetrators", "wounded", "wounded_perpetrators")}
     security = _Tally()
-    # "Two Frontier Corps (FC) personnel were killed": an abbreviation in brackets is read as blank, keeping offsets
+    # "Two Frontier Corps (FC) personnel were killed", "Three (03) FC personnel": brackets read as blank (offsets kept)
     text = _ABBREVIATION.sub(lambda match: " " * len(match.group(0)), text)
     keywords = list(_KEYWORD.finditer(text))
     headline_end = _headline_end(text)
