@@ -32,6 +32,15 @@ MONDAY = dt.date(2013, 5, 6)
         ("Levies personnel were ambushed on Monday in Turbat.", MONDAY, dt.date(2013, 5, 6)),
         ("Sunday's attack on a polling station left two dead.", MONDAY, dt.date(2013, 5, 5)),
         ("Three days ago militants blew up a school in Swat.", MONDAY, dt.date(2013, 5, 3)),
+        # police style: "13th instant" is that day of the current month; "last evening" the day before
+        # (a day still to come this month is last month's)
+        (
+            "On 13th instant at about 2200 hrs, terrorists fired rockets at FC camp Turbat.",
+            MONDAY,
+            dt.date(2013, 4, 13),
+        ),
+        ("On 3rd instant terrorists fired rockets at the camp.", MONDAY, dt.date(2013, 5, 3)),
+        ("At 7:20 pm last evening, a suicide bomber targeted a vehicle in Gwadar.", MONDAY, dt.date(2013, 5, 5)),
         # a wire dateline's date is the filing date: the body's day is counted back from it
         (
             "QUETTA, Oct 25 (Reuters) - Gunmen attacked a college late on Monday.",

@@ -12,7 +12,8 @@ confidence and the evidence span. In order of trust:
    explicit date not after publication is taken: a report names its own event first and recalls
    older ones later.
 3. Relative to ``published``: ``today``, ``tonight``, ``this morning`` (the day itself);
-   ``yesterday``, ``last night``, ``late last night``, ``overnight`` (the day before); ``N days ago``;
+   ``yesterday``, ``last night``, ``last evening``, ``late last night``, ``overnight`` (the day before);
+   ``N days ago``; ``13th instant`` (that day of the publication's month, the police style);
    ``on Monday`` / ``on Friday evening`` / ``Sunday's attack`` (the latest such weekday on or
    before the publication date -- an agency note of Friday saying "on Friday" means that day): 0.8.
 4. Nothing: the publication date itself with confidence 0.3 (news is about recent events), or no
@@ -82,8 +83,8 @@ _EXPLICIT = [
 ]
 _TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.IGNORECASE)
 _YESTERDAY = re.compile(
-    r"\b(?:(?:late\s+|early\s+)?yesterday(?:\s+(?:morning|afternoon|evening|night))?|(?:late\s+)?last\s+night"
-    r"|overnight)\b",
+    r"\b(?:(?:late\s+|early\s+)?yesterday(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:late\s+)?last\s+(?:night|evening)|overnight)\b",
     re.IGNORECASE,
 )
 _DAYS_AGO = re.compile(r"\b(?P<n>two|three|four|five|six|\d)\s+days\s+ago\b", re.IGNORECASE)
@@ -101,6 +102,7 @@ _STATEMENT_BEFORE = re.compile(
     r"\b(?:said|says|told\s+(?:\w+\s+){0,2}?|stated|announced|confirmed|added|reported|claimed|insisted)\s+$",
     re.IGNORECASE,
 )
+_INSTANT = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:instant|inst\.?)(?!\w)", re.IGNORECASE)
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -179,6 +181,19 @@ def _relative(text: str, published: dt.date | None) -> FieldValue | None:
         found = pattern.search(text)
         if found:
             cues.append((found.start(), found, days))
+    instant = _INSTANT.search(text)
+    if instant and published is not None:
+        # "on 13th instant": that day of the publication's month (the month before if the day is still to come)
+        day = int(instant["day"])
+        this_month = _make(published.year, published.month, day)
+        previous = published.replace(day=1) - dt.timedelta(days=1)
+        on = (
+            this_month
+            if this_month is not None and this_month <= published
+            else _make(previous.year, previous.month, day)
+        )
+        if on is not None:
+            cues.append((instant.start(), instant, (published - on).days))
     ago = _DAYS_AGO.search(text)
     if ago:
         count = ago["n"].lower()
