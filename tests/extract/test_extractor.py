@@ -95,6 +95,17 @@ def test_a_recalled_attacks_toll_is_not_the_new_ones(extractor: Extractor, text:
     assert extraction.incidents[0].value("killed") == killed
 
 
+def test_a_claim_that_recalls_an_earlier_death_stays_the_attacks(extractor: Extractor) -> None:
+    text = (
+        "08/16/2012: Nine suicide attackers stormed the Minhas air force base in Kamra, Attock district, Punjab, "
+        "Pakistan. Tehrik-i-Taliban Pakistan (TTP) claimed responsibility, in revenge for the death of its leader, "
+        "who was killed in a drone strike in 2009."
+    )
+    extraction = extractor.extract(Document(id="c", text=text))
+    assert extraction.mentions == []
+    assert extraction.incidents[0].value("perpetrator") == "Tehrik-i-Taliban Pakistan"
+
+
 def test_a_later_sequel_is_the_same_attack(extractor: Extractor) -> None:
     # GTD's follow-ups open with a later time: they tell this attack's sequel, not an earlier attack
     text = (

@@ -124,6 +124,7 @@ _EARLIER_YEAR = re.compile(
     r"|(?<=[.!?]\s)[^.!?]*\bin\s+(?P<year2>(?:19|20)\d{2})\b[^.!?]*?\b(?:killed|killing|died|dead|martyred|massacred"
     r"|slain)\b[^.!?]*"
 )
+_CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b|\bresponsibility\b", re.IGNORECASE)
 _NEW_INCIDENT = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:In\s+(?:a|another)\s+(?:separate|similar|related|second)?\s*"
     r"(?:incident|attack|development)|Separately|Meanwhile|Elsewhere)\b",
@@ -162,7 +163,11 @@ def segment(text: str, *, reference: dt.date | None = None) -> Segments:
     earlier = [match for match in _EARLIER_OPENING.finditer(text) if _is_earlier(match, reference)]
     if reference is not None:
         earlier += [
-            match for match in _EARLIER_YEAR.finditer(text) if int(match["year"] or match["year2"]) < reference.year
+            match
+            for match in _EARLIER_YEAR.finditer(text)
+            if int(match["year"] or match["year2"]) < reference.year
+            # "TTP claimed responsibility, in revenge for Baitullah Mehsud, killed in 2009": the claim is this attack's
+            and not _CLAIM.search(match.group(0))
         ]
     for match in (*earlier, *_SIMILAR.finditer(text)):
         start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
