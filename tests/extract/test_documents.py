@@ -115,6 +115,15 @@ def test_html_news_page_gives_its_date_and_only_the_report(tmp_path: Path) -> No
         assert boilerplate not in loaded.document.text
 
 
+def test_html_boilerplate_classes_are_read_by_word() -> None:
+    page = (
+        '<body><div class="story-commentary"><p>Analysis of the attack.</p></div>'
+        '<p class="story-byline">By a correspondent</p><div id="related_stories">Other attacks</div></body>'
+    )
+    # "commentary" is not "comment": only whole words of a class or id mark boilerplate
+    assert html_to_text(page) == "Analysis of the attack."
+
+
 def test_html_date_from_a_time_element_and_a_report_inside_a_boilerplate_looking_class(tmp_path: Path) -> None:
     (tmp_path / "page.htm").write_text(
         '<html><body><div class="layout-with-sidebar"><p>Gunmen fired on a van.</p>'

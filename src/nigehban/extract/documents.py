@@ -308,7 +308,7 @@ class _TextParser(HTMLParser):
         skip = tag in _SKIP or (
             self.skip_by_class
             and tag not in _CONTAINERS
-            and bool(_BOILERPLATE_CLASS.search(f"{values.get('class', '')} {values.get('id', '')}"))
+            and _names_boilerplate(f"{values.get('class', '')} {values.get('id', '')}")
         )
         self.skipped.append(skip)
         if skip:
@@ -351,12 +351,19 @@ def _tidy(pieces: list[str]) -> str:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Elements that are not the report, by class or id: the byline ("Our correspondent"), share buttons, related
 # stories (other attacks, other tolls), captions, tickers.
-_BOILERPLATE_CLASS = re.compile(
-    r"(?i)\b[\w-]*(?:byline|author|share|social|related|caption|credit|breadcrumb|comment|newsletter|advert|promo"
-    r"|ticker|breaking|trending|most-read|popular|tags|subscribe|sidebar)[\w-]*\b"
+# Read by the words of a class or id ("story-byline", "related_stories"), not by substrings ("commentary" stays).
+_BOILERPLATE_WORDS = frozenset(
+    (  # noqa: SIM905 (a word list reads better as text)
+        "byline author authors share sharing social related caption credit credits breadcrumb breadcrumbs comment "
+        "comments newsletter advert advertisement ad ads promo ticker breaking trending popular tags subscribe sidebar"
+    ).split()
 )
 # "Two policemen martyred in Bannu attack - Daily News": the site's name after the headline
 _SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,60}$")
+
+
+def _names_boilerplate(classes: str) -> bool:
+    return any(word in _BOILERPLATE_WORDS for word in re.split(r"[\s_-]+", classes.lower()) if word)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
