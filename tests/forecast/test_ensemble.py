@@ -10,6 +10,7 @@ from nigehban.forecast.baselines import Ewma
 from nigehban.forecast.models.base import ForecastModel
 from nigehban.forecast.models.boosted import BoostedModel, BoostedSettings
 from nigehban.forecast.models.ensemble import CalibratedEnsemble, default_components
+from nigehban.forecast.models.glm import GlmModel, GlmSettings
 from tests.forecast.test_features import poisson_events, poisson_panel
 
 SMALL = BoostedSettings(n_estimators=30, min_child_samples=10, refit_every=12)
@@ -84,6 +85,7 @@ def test_too_little_history_returns_the_lead_component_uncalibrated() -> None:
 def test_default_components_include_the_baseline_and_bad_input_is_refused() -> None:
     names = [component.name for component in default_components()]
     assert names[:2] == ["lightgbm", "ewma"]
+    assert "glm" in names
     with pytest.raises(ValueError, match="at least one component"):
         CalibratedEnsemble(components=[])
     panel = poisson_panel(poisson_events())
@@ -119,7 +121,7 @@ def test_average_stacking_ranks_by_the_mean_logit_of_the_averaged_components() -
 
 def test_average_stacking_falls_back_to_every_component_and_does_not_look_ahead() -> None:
     panel = poisson_panel(poisson_events())
-    # neither default averaged name ("lightgbm", "etas") is a component here: the average is over all
+    # no default averaged name ("lightgbm", "etas", "glm") is a component here: the average is over all
     model = CalibratedEnsemble(components=[Ewma(), Ewma(decay=0.5)], calibration_periods=12)
     model.fit(panel, origin=70)
     assert model._calibrations[panel][(1, 70)].averaged == (0, 1)
@@ -129,3 +131,20 @@ def test_average_stacking_falls_back_to_every_component_and_does_not_look_ahead(
     assert check_no_leakage(make, panel, origins=[70, 85]) == []
     with pytest.raises(ValueError, match="stacking"):
         CalibratedEnsemble(components=components(), stacking="mean")
+
+
+def test_the_default_average_takes_the_trees_etas_and_the_logistic_regression_not_the_ewma() -> None:
+    panel = poisson_panel(poisson_events(seed=5, units=30, months=120), units=30, months=120)
+    trees, ewma, glm = BoostedModel(settings=SMALL), Ewma(), GlmModel(settings=GlmSettings(refit_every=12))
+    model = CalibratedEnsemble(components=[trees, ewma, glm], calibration_periods=24)
+    origin = 100
+    forecast = model.predict(panel, origin=origin)
+    calibration = model._calibrations[panel][(1, origin)]
+    assert calibration.averaged == (0, 2)  # etas is not among these components; the ewma is not averaged
+    mean = (logit(trees.predict(panel, origin=origin).p_attack) + logit(glm.predict(panel, origin=origin).p_attack)) / 2
+    assert calibration.attack is not None
+    np.testing.assert_allclose(
+        logit(forecast.p_attack), calibration.attack.intercept_[0] + calibration.attack.coef_[0, 0] * mean, atol=1e-9
+    )
+    without = CalibratedEnsemble(components=[trees, ewma], calibration_periods=24)
+    assert not np.allclose(without.predict(panel, origin=origin).p_attack, forecast.p_attack)
