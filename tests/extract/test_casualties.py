@@ -203,6 +203,8 @@ def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators:
         ("Three (03) FC personnel embraced shahadat while two (02) got injured in Turbat.", 3, 0, 2),
         ("Two dozen people were injured in a grenade attack on a rally.", 0, 0, 24),
         ("Militants attacked a checkpost, martyring 4 soldiers; 3 terrorists were also sent to hell.", 4, 3, 0),
+        # the source of the report is no victim
+        ("Terrorists attacked an FC patrol in Buleda on Tuesday, martyring two soldiers, the ISPR said.", 2, 0, 0),
         # a pronoun's death; suicide bombers arrested do not die
         ("Gunmen opened fire on Muhammad Nawaz at Bazar Kalan, as a result of which he died on the spot.", 1, 0, 0),
         ("Police foiled a plot in Quetta, arresting two suicide bombers. No one was hurt.", 0, 0, 0),

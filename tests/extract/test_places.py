@@ -113,6 +113,8 @@ def synthetic() -> PlaceExtractor:
             "Shangla",
         ),
         ("PESHAWAR, Pakistan (AP) — A suicide bomber struck a mosque on Monday.", "Khyber Pakhtunkhwa", "Peshawar"),
+        # a road named after another town ("in" is no connector, as the "-i-" of Tehrik-i-Taliban is)
+        ("A suicide attack hit an FC checkpost on Mastung Road in Quetta on Sunday.", "Balochistan", "Quetta"),
         # a landmark named after another town lies in the place named after it
         (
             "An explosion hit a military truck near Pishin bus stop in Quetta on Saturday night.",

@@ -217,6 +217,7 @@ _PARTITIVE_END = re.compile(
     r"(?<![\w-])(?P<num>\d+|" + _WORD_NUMBER + r")\s+of\s+(?:them|whom)\s+(?:were\s+|was\s+|had\s+been\s+)?$",
     re.IGNORECASE,
 )
+_SOURCE_SAID = re.compile(r"\s+(?:said|says|told|added|reported|stated|confirmed|claimed)\b", re.IGNORECASE)
 _RESUMED = re.compile(r",\s+and\s+(?=\S)")
 _INCLUDING_BOMBER = re.compile(
     r"\bincluding\s+(?:the|a)\s+(?:suicide\s+)?(?:bomber|attacker|assailant)\b", re.IGNORECASE
@@ -501,8 +502,8 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
         if found and number_match["num"].lower() in _DETERMINERS and _GENERIC.match(found[-1].noun):
             break  # "two people, a landlord and his aide": the same two, named
         count, end = _count_at(segment, number_match, offset, after=True)
-        if count is None:
-            break
+        if count is None or (found and (_SOURCE_SAID.match(segment, end) or _SOURCE_SAID.search(" " + count.noun))):
+            break  # "martyring two soldiers, the ISPR said": the source, not a victim
         found.append(count)
         joined = _JOIN.match(segment, end)
         position = joined.end() if joined else end

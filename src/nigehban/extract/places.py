@@ -58,7 +58,7 @@ _DATELINE = re.compile(
 )
 # The headline form of a dateline: "Karachi: Cop killed in targeted attack", "DI Khan: three policemen martyred".
 _DATELINE_TITLE = re.compile(r"^\s*(?P<name>[A-Z][A-Za-z.]*(?:[ .-]+[A-Z][a-z.]*){0,2})\s*:\s")
-_NAME = re.compile(_CAP + r"(?:[\s-]+(?:" + _CAP + r"|e|i|ul|ud|al|ur|de))*")
+_NAME = re.compile(_CAP + r"(?:[\s-]+(?:" + _CAP + r"|(?:e|i|ul|ud|al|ur|de)\b))*")
 _POSSESSIVE = re.compile(r"(?:['’]|\u00e2\u0080\u0099)s\b")
 _CONTEXT = re.compile(
     r"(?:\bPakistan(?:['’]|\u00e2\u0080\u0099)s\s+(?:(?:restive|northwestern|northern|southern|southwestern|"
