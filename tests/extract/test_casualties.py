@@ -203,6 +203,10 @@ def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators:
         ("Three (03) FC personnel embraced shahadat while two (02) got injured in Turbat.", 3, 0, 2),
         ("Two dozen people were injured in a grenade attack on a rally.", 0, 0, 24),
         ("Militants attacked a checkpost, martyring 4 soldiers; 3 terrorists were also sent to hell.", 4, 3, 0),
+        # attackers included in a killed count are the attackers' (GTD's later summaries)
+        ("At least 29 people, including 13 assailants, were killed in the attack.", 16, 13, 0),
+        ("At least 156 people, including all seven assailants, were killed and 133 others were injured.", 149, 7, 133),
+        ("Five people, including a soldier, and three assailants were killed in the attack.", 5, 3, 0),
         # the source of the report is no victim
         ("Terrorists attacked an FC patrol in Buleda on Tuesday, martyring two soldiers, the ISPR said.", 2, 0, 0),
         # a pronoun's death; suicide bombers arrested do not die

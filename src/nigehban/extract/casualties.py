@@ -456,7 +456,10 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
         # "..., including two FC personnel, and seven others were injured": the clause after ", and" is new
         # (blanked rather than cut, so offsets into the segment stay the text's)
         resumed = None if after else _RESUMED.search(segment, subset.end())
-        segment = " " * resumed.end() + segment[resumed.end() :] if resumed is not None else segment[: subset.start()]
+        if resumed is None:
+            segment = segment[: subset.start()]
+        else:  # the subset blanked, up to its ", and"; what comes before it and after counts
+            segment = segment[: subset.start()] + " " * (resumed.end() - subset.start()) + segment[resumed.end() :]
     found: list[_Count] = []
     if not after:
         # the counts chained to the last one ("19 police officials and two militants"), not a count
@@ -776,6 +779,35 @@ _ABBREVIATION = re.compile(
 )
 
 
+# "At least 29 people, including 13 assailants, were killed": the attackers are among the count
+_INCLUDING_ATTACKERS = re.compile(
+    r"\bincluding\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<n>\d+|" + _WORD_NUMBER + r")\s+(?:of\s+the\s+)?(?:suicide\s+)?"
+    r"(?:assailants|attackers|militants|gunmen|terrorists|bombers|perpetrators|insurgents)\b",
+    re.IGNORECASE,
+)
+
+
+def _attackers_among_the_killed(text: str, tallies: dict[str, _Tally]) -> None:
+    """Moves the attackers a killed count includes to the attackers' tally: "29 people, including 13 assailants,
+    were killed" is 16 victims and 13 attackers."""
+    killed, attackers = tallies["killed"], tallies["killed_perpetrators"]
+    evidence = killed.evidence
+    if killed.value is None or evidence is None:
+        return
+    sentence_end = re.compile(r"[.;!?](?:\s|$)").search(text, evidence.end)
+    for match in _INCLUDING_ATTACKERS.finditer(text, evidence.start, sentence_end.end() if sentence_end else len(text)):
+        count = parse_number(match["n"])
+        if count is None or count >= killed.value or (attackers.value or 0) >= count:
+            continue
+        killed.value -= count
+        attackers.value, attackers.evidence, attackers.vague = (
+            count,
+            Evidence(match.start(), match.end(), match.group(0)),
+            False,
+        )
+        return
+
+
 def extract_casualties(text: str) -> dict[str, FieldValue]:
     """Killed, wounded (victims and attackers), killed security forces and duration read from ``text``."""
     tallies = {name: _Tally() for name in ("killed", "killed_perpetrators", "wounded", "wounded_perpetrators")}
@@ -933,6 +965,7 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         )
     if not tallies["killed"].value and not tallies["killed"].vague:
         _bodies_found(text, tallies)
+    _attackers_among_the_killed(text, tallies)
     perp = tallies["killed_perpetrators"]
     if self_killed and (perp.value is None or perp.value < self_killed) and self_evidence is not None:
         perp.value, perp.evidence, perp.vague = self_killed, self_evidence, False
