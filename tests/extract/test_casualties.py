@@ -225,6 +225,7 @@ def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators:
         ("AIG Ashraf Noor martyred in Peshawar suicide attack", 1, 1, 0),
         ("Punjab Home Minister Shuja Khanzada, 18 others killed in suicide attack", 19, 1, 0),
         ("SP Tahir Dawar and two others martyred", 3, 0, 0),
+        ("Aslam and two other police officers were killed in the blast.", 3, 0, 0),
         ("He sustained serious injuries and two other civilians were wounded.", 0, 0, 2),
         # "X among N": the N is the toll
         ("Five Chinese nationals among six killed in Shangla suicide attack", 6, 1, 0),

@@ -745,7 +745,7 @@ _BEFORE_OTHERS = re.compile(
 )
 
 
-_OTHERS = re.compile(r"(?i)(?:others|other\s+(?:person|people|man|men))\b")
+_OTHERS = re.compile(r"(?i)(?:others|other\s+[a-z]+)\b")  # "two others", "two other police officers"
 # Not one person: a pronoun, a clause (a verb), a group
 _NOT_ONE_PERSON = re.compile(
     r"(?i)^(?:he|she|they|it|we|i|this|that|there)\b|\b(?:was|were|is|are|has|had|have|\w+ed|\w+ing)\b"
