@@ -682,7 +682,8 @@ _PLURAL_ACTORS = (
 )
 _ATTACK_CUES = re.compile(
     r"\b(?:kill(?:ed|ing|s)?|shot|shoot(?:ing|s)?|gunned|murder(?:ed)?|assassinat\w*|injur(?:ed|ing|ies)|wound(?:ed|ing|s)?"
-    r"|dead|died|death\s+toll|carnage|massacre|bloodbath|bod(?:y|ies)|casualt\w*|martyr\w*|shahadat|bomb(?:s|ed|ing|ings|er|ers)?|blasts?|explo(?:sion|sions|ded|des)"
+    r"|dead|died|death\s+toll|carnage|massacre|bloodbath|bod(?:y|ies)|casualt\w*|martyr\w*|shahadat"
+    r"|bomb(?:s|ed|ing|ings|er|ers)?|blasts?|explo(?:sion|sions|ded|des)"
     r"|IEDs?|improvised\s+explosive|grenades?|rockets?|mortars?|detonat\w*|attack(?:s|ed|ing|er|ers)?|assault\w*"
     r"|ambush\w*|raid(?:ed)?|stormed|opened\s+fire|fired\s+(?:at|on|upon)|kidnap\w*|abduct\w*|hostages?"
     r"|torch(?:ed|ing)?|set\s+(?:on\s+fire|ablaze|fire\s+to)|arson|hijack\w*|beheaded|destroyed|damaged|blew\s+up"
