@@ -28,7 +28,7 @@ import numpy as np
 
 from nigehban.forecast.panel import Panel
 
-__all__ = ["Forecast", "ForecastModel", "InsufficientHistory"]
+__all__ = ["Forecast", "ForecastModel", "InsufficientHistory", "refit_interval", "training_window"]
 
 
 class InsufficientHistory(ValueError):
@@ -68,3 +68,19 @@ class ForecastModel(Protocol):
     def fit(self, panel: Panel, *, origin: int) -> None: ...
 
     def predict(self, panel: Panel, *, origin: int, horizon: int = 1) -> Forecast: ...
+
+
+def refit_interval(refit_every: int | None, panel: Panel) -> int:
+    """Periods between refits of a model refitted on a grid: ``refit_every``, else 3 months or 13 weeks."""
+    if refit_every is not None:
+        if refit_every < 1:
+            raise ValueError(f"refit_every must be at least 1, not {refit_every}")
+        return refit_every
+    return 13 if panel.freq == "week" else 3
+
+
+def training_window(window: int | None, panel: Panel) -> int | None:
+    """A training window in periods of ``panel``: the monthly default (240) means ten years of weeks (520)."""
+    if window is None or panel.freq == "month":
+        return window
+    return 520 if window == 240 else window

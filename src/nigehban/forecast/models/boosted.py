@@ -48,7 +48,7 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 
-from nigehban.forecast.models.base import Forecast, InsufficientHistory
+from nigehban.forecast.models.base import Forecast, InsufficientHistory, refit_interval, training_window
 from nigehban.forecast.models.features import DEFAULT_COVARIATES, FeatureSet, monotone_direction, panel_features
 from nigehban.forecast.panel import Panel
 
@@ -92,17 +92,11 @@ class BoostedSettings:
         object.__setattr__(self, "covariates", covariates)
 
     def refit_interval(self, panel: Panel) -> int:
-        if self.refit_every is not None:
-            if self.refit_every < 1:
-                raise ValueError(f"refit_every must be at least 1, not {self.refit_every}")
-            return self.refit_every
-        return 13 if panel.freq == "week" else 3
+        return refit_interval(self.refit_every, panel)
 
     def training_window(self, panel: Panel) -> int | None:
         """``window`` in periods of ``panel``: the monthly default (240) means ten years of weeks (520)."""
-        if self.window is None or panel.freq == "month":
-            return self.window
-        return 520 if self.window == 240 else self.window
+        return training_window(self.window, panel)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

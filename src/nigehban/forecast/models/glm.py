@@ -55,7 +55,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from nigehban.forecast.models.base import Forecast, InsufficientHistory
+from nigehban.forecast.models.base import Forecast, InsufficientHistory, refit_interval, training_window
 from nigehban.forecast.models.features import FeatureSet, panel_features
 from nigehban.forecast.panel import Panel
 
@@ -84,16 +84,11 @@ class GlmSettings:
     """First periods of the panel never used as training rows."""
 
     def refit_interval(self, panel: Panel) -> int:
-        if self.refit_every is not None:
-            if self.refit_every < 1:
-                raise ValueError(f"refit_every must be at least 1, not {self.refit_every}")
-            return self.refit_every
-        return 13 if panel.freq == "week" else 3
+        return refit_interval(self.refit_every, panel)
 
     def training_window(self, panel: Panel) -> int | None:
-        if self.window is None or panel.freq == "month":
-            return self.window
-        return 520 if self.window == 240 else self.window
+        """``window`` in periods of ``panel``: the monthly default (240) means ten years of weeks (520)."""
+        return training_window(self.window, panel)
 
 
 def glm_columns(features: FeatureSet, rows: np.ndarray, *, weekly: bool) -> tuple[tuple[str, ...], np.ndarray]:
