@@ -115,6 +115,20 @@ def test_html_news_page_gives_its_date_and_only_the_report(tmp_path: Path) -> No
         assert boilerplate not in loaded.document.text
 
 
+def test_html_with_an_impossible_publication_date_keeps_the_report_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "bad.html").write_text(
+        '<html><head><meta name="pubdate" content="2023-02-30"></head>'
+        "<body><article><p>Gunmen fired on a van in Kohat.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (loaded,) = read_documents([tmp_path / "bad.html"])
+    assert loaded.document.text == "Gunmen fired on a van in Kohat."
+    assert loaded.document.published is None
+    assert loaded.problems == [
+        "bad.html (the page's publication date): published '2023-02-30' is not a YYYY-MM-DD date; ignored"
+    ]
+
+
 def test_html_boilerplate_classes_are_read_by_word() -> None:
     page = (
         '<body><div class="story-commentary"><p>Analysis of the attack.</p></div>'
