@@ -1,7 +1,9 @@
 // The audit form on a phone. Each item's fieldset posts its answer as soon as it changes (htmx:
-// hx-post, hx-trigger "change"); this file adds what htmx does not: an answer that could not be sent
-// (no connection) is marked and sent again when the connection returns, the file input is emptied
-// once its photo is saved (so the next answer does not send it again), and the GPS button.
+// hx-post, hx-trigger "change"; hx-sync queues the posts on the form, so answers given quickly are
+// saved in order and the progress count in the last reply is the true one). This file adds what htmx
+// does not: an answer that could not be sent (no connection) is marked and sent again when the
+// connection returns, the file input is emptied once its photo is saved (so the next answer does not
+// send it again), and the GPS button.
 // Without JavaScript the form still works: "Save all answers" posts every answer at once.
 (function () {
   "use strict";
