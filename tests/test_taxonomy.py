@@ -52,6 +52,7 @@ def test_unknown_and_foreign_provinces() -> None:
         ("Jamat ul Ahrar", "Jamaat-ul-Ahrar"),
         ("ISIS-K", "Islamic State Khorasan Province"),
         ("Khorasan Chapter of the Islamic State", "Islamic State Khorasan Province"),
+        ("Islamic State's Khorasan chapter", "Islamic State Khorasan Province"),
         ("Baluch Liberation Army", "Baloch Liberation Army"),
         ("LeJ", "Lashkar-e-Jhangvi"),
         ("al-Qaeda", "al-Qaida"),

@@ -221,6 +221,8 @@ GROUPS: tuple[Group, ...] = (
             "ISIS-K",
             "IS-K",
             "Khorasan Chapter of the Islamic State",
+            "Islamic State's Khorasan chapter",
+            "Islamic State's Khorasan Province",
             "Islamic State - Khorasan Province",
             "Islamic State of Iraq and the Levant - Khorasan Province",
             "Daesh Khorasan",

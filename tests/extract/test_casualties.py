@@ -50,6 +50,13 @@ def _values(text: str) -> dict[str, object]:
             0,
             7,
         ),
+        # a rank's abbreviation in brackets closes the "including" part
+        (
+            "Four Policemen, including a Deputy Superintendent of Police (DSP), were killed in an IED blast.",
+            4,
+            0,
+            0,
+        ),
     ],
 )
 def test_counts_in_several_styles(text: str, killed: int, killed_perpetrators: int, wounded: int) -> None:

@@ -80,6 +80,13 @@ def test_a_news_report_with_a_recalled_attack(extractor: Extractor) -> None:
             "siege of the airport that left 36 people dead. Two guards were killed in the latest attack.",
             2,
         ),
+        # the recalled attack as the subject of its own verb
+        (
+            "KARACHI: Militants stormed the Karachi Police Office on Friday evening. Two policemen were killed. "
+            "The attack came less than three weeks after a suicide bombing at a mosque in Peshawar's Police "
+            "Lines killed more than 80 people.",
+            2,
+        ),
         # deaths in an earlier year, the year wherever it stands
         (
             "Two policemen were martyred in an attack on a checkpost in Bannu on Monday. The group's gunmen killed "

@@ -121,6 +121,15 @@ def synthetic() -> PlaceExtractor:
             "Balochistan",
             "Quetta",
         ),
+        # ... but one with no place of its own lies in the dateline's city
+        (
+            "DERA ISMAIL KHAN: A bomb went off near a police vehicle in the Tank Adda area of the city on Friday.",
+            "Khyber Pakhtunkhwa",
+            "D. I. Khan",
+        ),
+        # a monitoring report's entry: place, date, then the attack
+        ("Bannu, KP – 14 March 2023: Militants attacked Mandan police station.", "Khyber Pakhtunkhwa", "Bannu"),
+        ("Quetta, 12 Apr 2019: suicide blast at a fruit market; 20 killed.", "Balochistan", "Quetta"),
         # a headline opening with its place as a modifier
         ("Peshawar mosque blast: death toll rises to 100", "Khyber Pakhtunkhwa", "Peshawar"),
         ("Wagah border blast: death toll rises to 60", "Punjab", "Lahore"),

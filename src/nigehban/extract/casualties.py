@@ -778,6 +778,9 @@ _ABBREVIATION = re.compile(
     r"|(?<=[A-Za-z])\s\(0?\d{1,3}\)(?=\s)"  # police style: "Three (03) FC personnel", "two (02) got injured"
 )
 
+_INCLUDED_ABBREVIATION = re.compile(
+    r"(?P<head>\bincluding\s+[^,;.()]{3,60}?)(?P<bracket>\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\))(?=,)"
+)
 
 # "At least 29 people, including 13 assailants, were killed": the attackers are among the count
 _INCLUDING_ATTACKERS = re.compile(
@@ -814,6 +817,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     security = _Tally()
     # "Two Frontier Corps (FC) personnel were killed", "Three (03) FC personnel": brackets read as blank (offsets kept)
     text = _ABBREVIATION.sub(lambda match: " " * len(match.group(0)), text)
+    # ... and the one closing an "including" part: "Four policemen, including a Deputy Superintendent of Police
+    # (DSP), were killed"; not an organisation's before a name ("an employee of the Awami National Party (ANP),
+    # Salleh Mohammad, was shot dead")
+    text = _INCLUDED_ABBREVIATION.sub(lambda match: match["head"] + " " * len(match["bracket"]), text)
     keywords = list(_KEYWORD.finditer(text))
     headline_end = _headline_end(text)
     previous_end = 0

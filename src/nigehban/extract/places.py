@@ -58,6 +58,13 @@ _DATELINE = re.compile(
 )
 # The headline form of a dateline: "Karachi: Cop killed in targeted attack", "DI Khan: three policemen martyred".
 _DATELINE_TITLE = re.compile(r"^\s*(?P<name>[A-Z][A-Za-z.]*(?:[ .-]+[A-Z][a-z.]*){0,2})\s*:\s")
+# A monitoring report's entry: "Bannu, KP – 14 March 2023: ...", "Tank – 2 Feb 2024: ...",
+# "Khyber (Bara), 11 Jan 2024 – ...".
+_DATELINE_DATED = re.compile(
+    r"^\s*(?P<name>[A-Z][A-Za-z.]*(?:[ .-]+[A-Z][a-z.]*){0,2})(?:\s*\([^()\n]{2,40}\))?"
+    r"(?:,\s*(?:KP|KPK|K-P|Khyber Pakhtunkhwa|Balochistan|Sindh|Punjab|FATA|GB|AJK|ICT|Pakistan))?\s*[,–—-]\s*"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\.?,?|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?)\s+\d{4}\s*[:–—-]\s"
+)
 _NAME = re.compile(_CAP + r"(?:[\s-]+(?:" + _CAP + r"|(?:e|i|ul|ud|al|ur|de)\b))*")
 _POSSESSIVE = re.compile(r"(?:['’]|\u00e2\u0080\u0099)s\b")
 _CONTEXT = re.compile(
@@ -70,6 +77,12 @@ _CONTEXT = re.compile(
 )
 _JOURNEY = re.compile(
     r"\b(?:travell?ing|going|returning|heading|on\s+(?:their|his|her|its)\s+way)\s+from\s+(?:the\s+)?$", re.I
+)
+# A landmark named after a place, with no place given for it ("near the Tank Adda", "at Pishin Stop"): in the
+# dateline's city if there is one, at the named place only if nothing else is named
+_LANDMARK_NOUN = re.compile(
+    r"\s+(?:Adda|Chowk|Bus\s+Stop|Stop|Bazaar|Road|Gate|Bridge|Interchange|Bypass|Toll\s+Plaza|Mor|Morr)\b",
+    re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"\b(?:km|kms|kilometers?|kilometres?|miles?)\s+(?:\w+\s+){0,2}(?:of|from)\s+$", re.IGNORECASE)
 _SKIP_NAMES = frozenset(
@@ -211,7 +224,7 @@ class PlaceExtractor:
     def _dateline(
         self, text: str, within: Resolution | None = None
     ) -> tuple[Resolution, Evidence, str | None, float] | None:
-        match = _DATELINE.match(text) or _DATELINE_TITLE.match(text)
+        match = _DATELINE.match(text) or _DATELINE_TITLE.match(text) or _DATELINE_DATED.match(text)
         if not match:
             return None
         name = match["name"].strip().title()
@@ -220,14 +233,14 @@ class PlaceExtractor:
             return None
         # the dateline is where the report was filed; a place in the body is more specific: one in the
         # dateline's province first, else one elsewhere ("ISLAMABAD (Reuters) - ... attacked in Besham")
-        better = self._mentions(text, within=resolution, origins=False)
+        better = self._mentions(text, within=resolution, origins=False, landmarks=False)
         if better is None or better[0].district_pcode is None:
-            elsewhere = self._mentions(text[match.end() :], origins=False)
+            elsewhere = self._mentions(text[match.end() :], origins=False, landmarks=False)
             if elsewhere is not None and elsewhere[0].district_pcode is not None:
                 resolution_, evidence, place, factor = elsewhere
                 shifted = Evidence(evidence.start + match.end(), evidence.end + match.end(), evidence.text)
                 return resolution_, shifted, place, factor
-        better = better or self._mentions(text, within=resolution)
+        better = better or self._mentions(text, within=resolution, landmarks=False)
         if better is not None:
             return better
         return resolution, Evidence(match.start("name"), match.end("name"), match["name"]), name, 0.85
@@ -351,12 +364,14 @@ class PlaceExtractor:
         return known
 
     def _mentions(
-        self, text: str, within: Resolution | None = None, *, origins: bool = True
+        self, text: str, within: Resolution | None = None, *, origins: bool = True, landmarks: bool = True
     ) -> tuple[Resolution, Evidence, str | None, float] | None:
         """The first place named in a place context (see the module notes); with ``origins=False`` never a
-        journey's start ("travelling from Islamabad to ...")."""
+        journey's start ("travelling from Islamabad to ..."), with ``landmarks=False`` never the place a landmark
+        is named after ("in the Tank Adda area of the city")."""
         fallback: tuple[Resolution, Evidence, str | None, float] | None = None
         origin: tuple[Resolution, Evidence, str | None, float] | None = None
+        landmark: tuple[Resolution, Evidence, str | None, float] | None = None
         for match in _NAME.finditer(text):
             before = text[max(0, match.start() - 40) : match.start()]
             possessive = bool(_POSSESSIVE.match(text, match.end()))
@@ -401,12 +416,15 @@ class PlaceExtractor:
             if journey:
                 origin = origin or found
                 continue
+            if parent is None and _LANDMARK_NOUN.match(text, start + len(name)):
+                landmark = landmark or (found if landmarks else None)
+                continue
             if resolution.district_pcode is not None:
                 return found
             # a province or a place without a district ("in Khyber Pakhtunkhwa, ... near Karak"): a later
             # mention may name the district
             fallback = fallback or found
-        return fallback or (origin if origins else None)
+        return landmark or fallback or (origin if origins else None)
 
 
 def _canonical_or_none(province: str) -> str | None:

@@ -46,16 +46,18 @@ _ATTACK_NOUN = (
     r"suicide\s+bombing|incident)"
 )
 _MENTION = re.compile(
-    r"\b(?:(?:days?|weeks?|months?|years?|hours?)\s+after|since|following|follows|followed|in\s+the\s+wake\s+of|"
+    r"\b(?:(?P<span>days?|weeks?|months?|years?)\s+after|hours?\s+after|since|following|follows|followed|in\s+the\s+wake\s+of|"
     r"similar\s+to|reminiscent\s+of|recalled|recalling|anniversary\s+of|like|after)\s+"
     r"(?P<what>(?:the|a|last\s+\w+['’]s|this\s+\w+['’]s|an)\s+(?:[^,.;:()]{0,70}?\s)?" + _ATTACK_NOUN + r"\b"
     r"(?:\s+(?:on|in|at)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*){1,4})?(?:\s+(?:in|on)\s+(?:\d{4}|[A-Z][a-z]+\s+\d{4}))?)",
 )
 # The recalled attack's own clause goes with it: "the Police Lines bombing that killed 84 people", "an assault
-# on the same post in which five policemen were killed" -- its toll is not the new attack's.
+# on the same post in which five policemen were killed", "after a bombing at a mosque in Peshawar killed more
+# than 80" -- its toll is not the new attack's.
 _RELATIVE_CLAUSE = re.compile(
     r"(?:\s+(?:on|at|near|against|in|of)\s+[^,.;:!?]{0,40}?)?"  # "on the same post", "the siege of the airport"
-    r"(?:,\s*(?:which|in\s+which|where)|\s+(?:that|which|in\s+which|where))\s+[^,.;:!?]*"
+    r"(?:,\s*(?:which|in\s+which|where)|\s+(?:that|which|in\s+which|where)|(?=\s+(?:killed|left|claimed)\b))"
+    r"\s+[^,.;:!?]*"  # ... or the recalled attack's own verb: "weeks after a bombing at a mosque killed 84"
 )
 _MONTHS = (
     "January",
@@ -155,8 +157,9 @@ def segment(text: str, *, reference: dt.date | None = None) -> Segments:
     mentions: list[tuple[int, int]] = []
     for match in _MENTION.finditer(text):
         what = match.group("what")
-        # "after the attack" recalls nothing specific: the report's own attack described again
-        if re.fullmatch(r"(?:the|a|an)\s+" + _ATTACK_NOUN, what):
+        # "after the attack" recalls nothing specific: the report's own attack described again; "weeks after
+        # a suicide bombing" does
+        if not match["span"] and re.fullmatch(r"(?:the|a|an)\s+" + _ATTACK_NOUN, what):
             continue
         clause = _RELATIVE_CLAUSE.match(text, match.end("what"))
         mentions.append((match.start("what"), clause.end() if clause else match.end("what")))
