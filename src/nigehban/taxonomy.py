@@ -119,6 +119,9 @@ PROVINCES: dict[str, tuple[str, ...]] = {
         "Pakhtunkhwa",
         "Khyber Pakhtunkwa province",  # UCDP's spelling (GED, UCDP-AEC)
         "Khyber Pakhtunkwa",
+        "Khyber Paktunkhwa",  # misspellings in GTD's summaries
+        "Khyber Pakhunkhwa",
+        "Khyber Pakhtunkwha",
     ),
     "Punjab": ("Punjab province", "Panjab"),
     "Sindh": ("Sind", "Sindh province"),

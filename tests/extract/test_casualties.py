@@ -50,6 +50,21 @@ def _values(text: str) -> dict[str, object]:
             0,
             7,
         ),
+        # the military's press releases: a soldier's age and home in brackets, "having fought bravely"
+        (
+            "Two terrorists were sent to hell while Sepoy Muhammad Irfan (age 24 years, resident of District "
+            "Kurram) having fought bravely, embraced shahadat.",
+            1,
+            2,
+            0,
+        ),
+        (
+            "Resultantly, Naik Abdul Rauf (age 34 years, resident of District Karak) and Sepoy Nasir Ali (age 22 "
+            "years, resident of District Bannu) embraced shahadat.",
+            2,
+            0,
+            0,
+        ),
         # a rank's abbreviation in brackets closes the "including" part
         (
             "Four Policemen, including a Deputy Superintendent of Police (DSP), were killed in an IED blast.",
@@ -189,6 +204,7 @@ def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators:
         ("Karachi: Cop killed in targeted attack", 1, 0, 0),
         ("Gunmen shoot dead polio worker in Bajaur", 1, 0, 0),
         ("Gunmen kill cleric in Peshawar", 1, 0, 0),
+        ("Gunmen Kill Social Activist In Karachi", 1, 0, 0),
         ("Militant killed in Bajaur clash", 0, 1, 0),
         # not a bare person, or not a death
         ("Taliban threaten to kill judge in Swat", 0, 0, 0),

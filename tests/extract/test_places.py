@@ -127,6 +127,13 @@ def synthetic() -> PlaceExtractor:
             "Khyber Pakhtunkhwa",
             "D. I. Khan",
         ),
+        # a village the gazetteer does not know, in a district it knows; not a victim's home district
+        (
+            "RAWALPINDI, June 21 (APP): Terrorists attacked a post in general area Boya, North Waziristan "
+            "District. Sepoy Muhammad Irfan (age 24 years, resident of District Kurram) embraced shahadat.",
+            "Khyber Pakhtunkhwa",
+            "North Waziristan",
+        ),
         # a monitoring report's entry: place, date, then the attack
         ("Bannu, KP – 14 March 2023: Militants attacked Mandan police station.", "Khyber Pakhtunkhwa", "Bannu"),
         ("Quetta, 12 Apr 2019: suicide blast at a fruit market; 20 killed.", "Balochistan", "Quetta"),

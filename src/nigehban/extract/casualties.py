@@ -650,7 +650,7 @@ def _bare_person(phrase: str) -> bool:
 
 def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, previous_end: int) -> list[_Count]:
     """One person named bare before or after a casualty word of the headline: "Policeman shot dead in Peshawar"
-    (before), "Gunmen kill cleric in Quetta" (after)."""
+    (before), "Gunmen kill cleric in Quetta" (after), in Title Case too ("Gunmen Kill Social Activist In Karachi")."""
     if keyword.end() > headline_end or _INTENT.search(text[max(0, keyword.start() - 40) : keyword.start()]):
         return []  # beyond the headline, or an intention ("Taliban threaten to kill judge")
     before = text[previous_end : keyword.start()]
@@ -667,7 +667,7 @@ def _headline_person(text: str, keyword: re.Match[str], *, headline_end: int, pr
     if not active:
         return []
     after = re.match(
-        r"\s+(?:of\s+)?((?:[\w'’-]+\s+){0,5}?[\w'’-]+)(?=\s+(?:in|at|near|outside|inside|on|off|during|after)\b|\s*[,;:]|\s*$)",
+        r"\s+(?:of\s+)?((?:[\w'’-]+\s+){0,5}?[\w'’-]+)(?=\s+(?i:in|at|near|outside|inside|on|off|during|after)\b|\s*[,;:]|\s*$)",
         text[keyword.end() : headline_end],
     )
     if after is None or not _bare_person(after.group(1)):
@@ -705,6 +705,7 @@ _RANK = (
 _RANKED_NAME = _RANK + r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"
 _NAMED_LIST = re.compile(
     r"(?P<list>" + _RANKED_NAME + r"(?:\s*,\s*(?:and\s+)?" + _RANKED_NAME + r"|\s+and\s+" + _RANKED_NAME + r")*)"
+    r"\s*(?:,?\s*having\s+fought\s+(?:bravely|gallantly|valiantly|courageously)\s*,?)?"  # the military's words
     r"\s+(?:(?:were|have\s+been|had\s+been|got|also|both|all)\s+)*$"
 )
 
@@ -776,6 +777,7 @@ _ANOTHER = re.compile(r"(?:\band|,)\s+(another|one\s+other)\s+(?:was\s+|were\s+|
 _ABBREVIATION = re.compile(
     r"\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\)(?=\s+(?!and\b|or\b)[a-z])"
     r"|(?<=[A-Za-z])\s\(0?\d{1,3}\)(?=\s)"  # police style: "Three (03) FC personnel", "two (02) got injured"
+    r"|\s\((?:aged?|age)\s+\d{1,3}\b[^()]{0,80}\)"  # the military's: "Sepoy Irfan (age 24 years, resident of ...)"
 )
 
 _INCLUDED_ABBREVIATION = re.compile(

@@ -84,6 +84,13 @@ _LANDMARK_NOUN = re.compile(
     r"\s+(?:Adda|Chowk|Bus\s+Stop|Stop|Bazaar|Road|Gate|Bridge|Interchange|Bypass|Toll\s+Plaza|Mor|Morr)\b",
     re.IGNORECASE,
 )
+# Where a victim came from, not where the attack was: "Sepoy Irfan (age 24 years, resident of District Kurram)",
+# "a native of Swat", "hailing from Mardan"
+_HOME = re.compile(
+    r"\b(?:residents?|natives?|hail(?:ed|ing|s)|belong(?:ed|ing|s)?|domiciled)\s+(?:of|from|to|in)\s+"
+    r"(?:the\s+)?(?:district\s+)?$",
+    re.IGNORECASE,
+)
 _RELATIVE = re.compile(r"\b(?:km|kms|kilometers?|kilometres?|miles?)\s+(?:\w+\s+){0,2}(?:of|from)\s+$", re.IGNORECASE)
 _SKIP_NAMES = frozenset(
     (  # noqa: SIM905 (a word list reads better as text)
@@ -363,6 +370,17 @@ class PlaceExtractor:
             self._known[name] = known
         return known
 
+    def _unknown_in_district(
+        self, text: str, match: re.Match[str], within: Resolution | None
+    ) -> tuple[Resolution, Evidence, str | None, float] | None:
+        parent, parent_end = _parent(text, match.end(), False)
+        if parent is None or parent_end is None or not self._known_name(parent):
+            return None
+        resolution = self.resolver.resolve(PlaceQuery(place=parent))
+        if resolution.district_pcode is None or resolution.flags or _elsewhere(resolution, within):
+            return None  # not a district known for sure ("the shrine of Pir Rakhel Shah in Fatehpur": two Fatehpurs)
+        return resolution, Evidence(match.start(), parent_end, text[match.start() : parent_end]), parent, 0.85
+
     def _mentions(
         self, text: str, within: Resolution | None = None, *, origins: bool = True, landmarks: bool = True
     ) -> tuple[Resolution, Evidence, str | None, float] | None:
@@ -372,10 +390,11 @@ class PlaceExtractor:
         fallback: tuple[Resolution, Evidence, str | None, float] | None = None
         origin: tuple[Resolution, Evidence, str | None, float] | None = None
         landmark: tuple[Resolution, Evidence, str | None, float] | None = None
+        village: tuple[Resolution, Evidence, str | None, float] | None = None
         for match in _NAME.finditer(text):
             before = text[max(0, match.start() - 40) : match.start()]
             possessive = bool(_POSSESSIVE.match(text, match.end()))
-            if not (_CONTEXT.search(before) or possessive) or _RELATIVE.search(before):
+            if not (_CONTEXT.search(before) or possessive) or _RELATIVE.search(before) or _HOME.search(before):
                 continue
             # "travelling from Islamabad to the Dasu project ... attacked in Besham": a journey's start is where
             # the victims came from, taken only when no other place is named
@@ -389,6 +408,11 @@ class PlaceExtractor:
                     name = candidate
                     break
             if name is None:
+                # a village unknown to the gazetteer in a district that is known: "in general area Boya, North
+                # Waziristan District", "at Government High School, Peshawar"
+                # (taken when no known place is named in the text)
+                if village is None and not (possessive or journey):
+                    village = self._unknown_in_district(text, match, within)
                 continue
             start = match.start()
             end = start + len(name)
@@ -424,7 +448,7 @@ class PlaceExtractor:
             # a province or a place without a district ("in Khyber Pakhtunkhwa, ... near Karak"): a later
             # mention may name the district
             fallback = fallback or found
-        return landmark or fallback or (origin if origins else None)
+        return landmark or village or fallback or (origin if origins else None)
 
 
 def _canonical_or_none(province: str) -> str | None:
@@ -463,10 +487,13 @@ def _parent(text: str, end: int, possessive: bool) -> tuple[str | None, int | No
         ) or _APPOSITION.match(text, end, end + 90)
     if not found:
         return None, None
-    name = _GENERIC_TAIL.sub("", found["name"])
+    # the name ends with its sentence: "..., North Waziristan District. Own troops responded"
+    raw = re.split(r"(?<=\w\w)\.\s", found["name"], maxsplit=1)[0]
+    name = _GENERIC_TAIL.sub("", _without_full_stop(raw))
     if name.lower() in _SKIP_NAMES or name.lower().startswith("pakistan"):
         return None, None
-    return name, found.end("name") if found.re is _APPOSITION else end + found.end("name")
+    name_end = found.start("name") + len(raw)
+    return name, name_end if found.re is _APPOSITION else end + name_end
 
 
 def _province(text: str) -> bool:
