@@ -19,6 +19,7 @@ from nigehban.taxonomy import (
     [
         ("North-West Frontier Province", "Khyber Pakhtunkhwa"),
         ("NWFP", "Khyber Pakhtunkhwa"),
+        ("Khyber Paktunkhwa", "Khyber Pakhtunkhwa"),  # a misspelling in GTD's summaries
         ("Federally Administered Tribal Areas", "Khyber Pakhtunkhwa"),
         ("KPK", "Khyber Pakhtunkhwa"),
         ("khyber pakhtunkhwa", "Khyber Pakhtunkhwa"),

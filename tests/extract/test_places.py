@@ -195,3 +195,9 @@ def test_a_province_name_is_read_whole(real: PlaceExtractor) -> None:
     found = real.extract("A device went off in Khirgi village, Khyber Pakhtunkhwa province, Pakistan.")
     assert found["province"].value == "Khyber Pakhtunkhwa"
     assert "district" not in found or found["district"].value != "Khyber"
+    # ... and so is a misspelling of it (GTD's "Khyber Paktunkhwa")
+    found = real.extract(
+        "They were shot dead in Harban Nala area, Kohistan district, Khyber Paktunkhwa province, Pakistan."
+    )
+    assert found["province"].value == "Khyber Pakhtunkhwa"
+    assert "district" not in found or found["district"].value != "Khyber"
