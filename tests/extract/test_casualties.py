@@ -65,6 +65,10 @@ def _values(text: str) -> dict[str, object]:
             0,
             0,
         ),
+        # breaking news: a toll "so far" is this attack's; a bare count after the subset resumes the list
+        ("BREAKING: Police say 2 officials martyred so far.", 2, 0, 0),
+        ("Blast near a police vehicle; 5 dead including one policeman, 21 injured.", 5, 0, 21),
+        ("Suicide blast at a fruit market; 20 killed incl. 8 Hazaras, 48 injured.", 20, 1, 48),
         # a rank's abbreviation in brackets closes the "including" part
         (
             "Four Policemen, including a Deputy Superintendent of Police (DSP), were killed in an IED blast.",

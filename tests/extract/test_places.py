@@ -134,6 +134,8 @@ def synthetic() -> PlaceExtractor:
             "Khyber Pakhtunkhwa",
             "North Waziristan",
         ),
+        # a hashtag is its word
+        ("Bomb explodes near Tank Adda in #DIKhan; 5 dead, 21 injured.", "Khyber Pakhtunkhwa", "D. I. Khan"),
         # a monitoring report's entry: place, date, then the attack
         ("Bannu, KP – 14 March 2023: Militants attacked Mandan police station.", "Khyber Pakhtunkhwa", "Bannu"),
         ("Quetta, 12 Apr 2019: suicide blast at a fruit market; 20 killed.", "Balochistan", "Quetta"),

@@ -174,7 +174,7 @@ _BOUNDARY = re.compile(
     re.IGNORECASE,
 )
 _SUBSET = re.compile(
-    r"\b(?:including|among\s+(?:them|whom|the\s+\w+)|(?:[\w-]+\s+)?of\s+whom|(?:(?!both\b)[\w-]+\s+)?of\s+them|"
+    r"\b(?:including|incl|among\s+(?:them|whom|the\s+\w+)|(?:[\w-]+\s+)?of\s+whom|(?:(?!both\b)[\w-]+\s+)?of\s+them|"
     r"out\s+of)\b",
     re.IGNORECASE,
 )
@@ -218,7 +218,13 @@ _PARTITIVE_END = re.compile(
     re.IGNORECASE,
 )
 _SOURCE_SAID = re.compile(r"\s+(?:said|says|told|added|reported|stated|confirmed|claimed)\b", re.IGNORECASE)
-_RESUMED = re.compile(r",\s+and\s+(?=\S)")
+_RESUMED = re.compile(
+    r",\s+and\s+(?=\S)"
+    # ... or a bare count just before the word: "5 dead including one policeman, 21 injured"
+    r"|,\s+(?=(?:at\s+least\s+|over\s+|more\s+than\s+|about\s+|nearly\s+)?(?:\d+|" + _WORD_NUMBER + r")\s*"
+    r"(?:others?|people|persons)?\s*$)",
+    re.IGNORECASE,
+)
 _INCLUDING_BOMBER = re.compile(
     r"\bincluding\s+(?:the|a)\s+(?:suicide\s+)?(?:bomber|attacker|assailant)\b", re.IGNORECASE
 )
@@ -245,9 +251,12 @@ _INTENT = re.compile(
     r"(?:\s+\w+){0,3}\s*$",
     re.IGNORECASE,
 )
-# Totals of a campaign rather than of this attack: "one of more than 200 activists killed so far".
+# Totals of a campaign rather than of this attack: "one of more than 200 activists killed so far" -- but "so far"
+# alone is a toll still rising ("Police say 2 officials martyred so far").
+_SO_FAR = re.compile(r"[^.;]{0,60}?\b(?:so|thus)\s+far\b", re.IGNORECASE)
+_CAMPAIGN = re.compile(r"\b(?:one\s+of|among|in\s+all|altogether|total(?:ly)?|tally)\b[^.;:]*$", re.IGNORECASE)
 _BACKGROUND = re.compile(
-    r"[^.;]{0,60}?\b(?:(?:so|thus)\s+far|to\s+date|this\s+year|since\s+(?:\d{4}|January|February|March|April|May"
+    r"[^.;]{0,60}?\b(?:to\s+date|this\s+year|since\s+(?:\d{4}|January|February|March|April|May"
     r"|June|July|August|September|October|November|December)|in\s+(?:the\s+)?(?:past|last|recent)\s+(?:\w+\s+)?"
     r"(?:years?|months?|weeks?))\b",
     re.IGNORECASE,
@@ -786,7 +795,7 @@ _INCLUDED_ABBREVIATION = re.compile(
 
 # "At least 29 people, including 13 assailants, were killed": the attackers are among the count
 _INCLUDING_ATTACKERS = re.compile(
-    r"\bincluding\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<n>\d+|" + _WORD_NUMBER + r")\s+(?:of\s+the\s+)?(?:suicide\s+)?"
+    r"\b(?:including|incl\.?)\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<n>\d+|" + _WORD_NUMBER + r")\s+(?:of\s+the\s+)?(?:suicide\s+)?"
     r"(?:assailants|attackers|militants|gunmen|terrorists|bombers|perpetrators|insurgents)\b",
     re.IGNORECASE,
 )
@@ -823,6 +832,7 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     # (DSP), were killed"; not an organisation's before a name ("an employee of the Awami National Party (ANP),
     # Salleh Mohammad, was shot dead")
     text = _INCLUDED_ABBREVIATION.sub(lambda match: match["head"] + " " * len(match["bracket"]), text)
+    text = re.sub(r"\b(?i:incl)\.", "incl ", text)  # "20 killed incl. 8 Hazaras": no sentence ends there
     keywords = list(_KEYWORD.finditer(text))
     headline_end = _headline_end(text)
     previous_end = 0
@@ -844,7 +854,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                 head = _NOUN_STOP.split(noun.group(0), maxsplit=1)[0] if noun else ""
                 previous_end = explicit.end() + len(head.rstrip())
                 continue
-        if _BACKGROUND.match(text, keyword.end()):
+        if _BACKGROUND.match(text, keyword.end()) or (
+            _SO_FAR.match(text, keyword.end())
+            and _CAMPAIGN.search(text[max(0, keyword.start() - 100) : keyword.start()])
+        ):
             previous_end = keyword.end()
             continue
         # "another two were killed", "were also killed": more of the kind, before the word ("martyred and

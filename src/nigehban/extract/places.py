@@ -91,6 +91,7 @@ _HOME = re.compile(
     r"(?:the\s+)?(?:district\s+)?$",
     re.IGNORECASE,
 )
+_HASHTAG = re.compile(r"#(?=[A-Z])")
 _RELATIVE = re.compile(r"\b(?:km|kms|kilometers?|kilometres?|miles?)\s+(?:\w+\s+){0,2}(?:of|from)\s+$", re.IGNORECASE)
 _SKIP_NAMES = frozenset(
     (  # noqa: SIM905 (a word list reads better as text)
@@ -159,10 +160,27 @@ class PlaceExtractor:
     def extract(self, text: str) -> dict[str, FieldValue]:
         """Place fields of the attack ``text`` reports; empty when no place is found.
 
-        The finders run in order of reliability. One that gives only a province ("in downtown Lahore, Punjab
+        A hashtag is read as its word ("#Peshawar", "in #DIKhan"). The finders run in order of reliability. One that gives only a province ("in downtown Lahore, Punjab
         Province, Pakistan" read as Punjab) is kept while the later ones look for a district in that province
         ("Lahore"); the first district found wins, else the first province.
         """
+        plain = _HASHTAG.sub(" ", text)  # the mark blank, so that offsets stay the text's
+        fields = self._extract(plain)
+        if plain == text:
+            return fields
+        return {
+            name: dataclasses.replace(
+                field,
+                evidence=Evidence(
+                    field.evidence.start, field.evidence.end, text[field.evidence.start : field.evidence.end]
+                ),
+            )
+            if field.evidence is not None
+            else field
+            for name, field in fields.items()
+        }
+
+    def _extract(self, text: str) -> dict[str, FieldValue]:
         first: tuple[Resolution, Evidence, str | None, float] | None = None
         for finder in (self._chain, self._dateline, self._mentions, self._anywhere, self._province_only):
             found = finder(text, within=first[0] if first is not None else None)
