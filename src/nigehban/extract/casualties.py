@@ -795,7 +795,8 @@ _INCLUDED_ABBREVIATION = re.compile(
 
 # "At least 29 people, including 13 assailants, were killed": the attackers are among the count
 _INCLUDING_ATTACKERS = re.compile(
-    r"\b(?:including|incl\.?)\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<n>\d+|" + _WORD_NUMBER + r")\s+(?:of\s+the\s+)?(?:suicide\s+)?"
+    r"\b(?:including|incl\.?)\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<n>\d+|" + _WORD_NUMBER + r")\s+"
+    r"(?:of\s+the\s+)?(?:suicide\s+)?"
     r"(?:assailants|attackers|militants|gunmen|terrorists|bombers|perpetrators|insurgents)\b",
     re.IGNORECASE,
 )
