@@ -160,9 +160,10 @@ class PlaceExtractor:
     def extract(self, text: str) -> dict[str, FieldValue]:
         """Place fields of the attack ``text`` reports; empty when no place is found.
 
-        A hashtag is read as its word ("#Peshawar", "in #DIKhan"). The finders run in order of reliability. One that gives only a province ("in downtown Lahore, Punjab
-        Province, Pakistan" read as Punjab) is kept while the later ones look for a district in that province
-        ("Lahore"); the first district found wins, else the first province.
+        A hashtag is read as its word ("#Peshawar", "in #DIKhan"). The finders run in order of reliability.
+        One that gives only a province ("in downtown Lahore, Punjab Province, Pakistan" read as Punjab) is kept
+        while the later ones look for a district in that province ("Lahore"); the first district found wins,
+        else the first province.
         """
         plain = _HASHTAG.sub(" ", text)  # the mark blank, so that offsets stay the text's
         fields = self._extract(plain)
