@@ -65,6 +65,27 @@ def _values(text: str) -> dict[str, object]:
             0,
             0,
         ),
+        # attackers dead beyond those counted, and attackers killed after they killed
+        (
+            "Four people lost their lives; three attackers were killed and two others blew themselves up.",
+            4,
+            5,
+            0,
+        ),
+        (
+            "Three militants disguised in burqas stormed the institute, killing nine people before being killed.",
+            9,
+            3,
+            0,
+        ),
+        # ... but a total given later is the total
+        (
+            "Police killed two attackers. Two other attackers blew themselves up. In total, five assailants were "
+            "killed.",
+            0,
+            5,
+            0,
+        ),
         # breaking news: a toll "so far" is this attack's; a bare count after the subset resumes the list
         ("BREAKING: Police say 2 officials martyred so far.", 2, 0, 0),
         ("Blast near a police vehicle; 5 dead including one policeman, 21 injured.", 5, 0, 21),

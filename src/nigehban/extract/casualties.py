@@ -196,6 +196,20 @@ _SELF_KILL = re.compile(
     r"detonated\s+(?:his|their|her)\s+(?:suicide\s+)?(?:vest|jacket|explosives?|belt))",
     re.IGNORECASE,
 )
+# More attackers dead beyond those counted: "three attackers were killed and two others blew themselves up"
+_OTHERS_SELF_KILL = re.compile(
+    r"\b(?P<n>\d{1,2}|" + _WORD_NUMBER + r")\s+other(?:s|\s+(?:attackers|militants|terrorists|bombers))\s+"
+    r"(?:also\s+)?(?:blew\s+themselves\s+up|detonated\s+their\s+(?:suicide\s+)?(?:vests|jackets|explosives))",
+    re.IGNORECASE,
+)
+# Attackers who killed and were then killed, counted in the sentence's subject: "Three militants disguised in
+# burqas stormed the institute, killing nine people before being killed"
+_KILLED_AFTERWARDS = re.compile(
+    r"(?:^|(?<=[.!?]\s))\s*(?:At\s+least\s+|Some\s+)?(?P<n>\d{1,2}|" + _WORD_NUMBER + r")\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:militants|attackers|assailants|terrorists|gunmen|insurgents)\b[^.!?]*?\b(?:before|after)\s+"
+    r"(?:being|they\s+were)\s+(?:killed|shot\s+dead|gunned\s+down)\b",
+    re.IGNORECASE,
+)
 _SUICIDE = re.compile(
     r"(?:\b(?P<n>two|three|four|both|\d)\s+)?\bsuicide[\s-]+(?:[\w-]+\s+){0,3}?(?:bombers?|bombing|blast|attackers?|attack|"
     r"car\s+bomb|truck\s+bomb|vest|jacket|explosion|device|IED|VBIED)\b"
@@ -990,8 +1004,30 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         _bodies_found(text, tallies)
     _attackers_among_the_killed(text, tallies)
     perp = tallies["killed_perpetrators"]
+    if not perp.value:
+        afterwards = _KILLED_AFTERWARDS.search(text)
+        count = parse_number(afterwards["n"]) if afterwards else None
+        if afterwards and count:
+            begin = afterwards.start("n")
+            perp.value, perp.evidence, perp.vague = (
+                count,
+                Evidence(begin, afterwards.end(), text[begin : afterwards.end()]),
+                False,
+            )
     if self_killed and (perp.value is None or perp.value < self_killed) and self_evidence is not None:
         perp.value, perp.evidence, perp.vague = self_killed, self_evidence, False
+    others = _OTHERS_SELF_KILL.search(text)
+    if (
+        others
+        and perp.value
+        and perp.evidence is not None
+        # the others of the count just made, in its sentence ("In total, five assailants were killed" later
+        # counts them all)
+        and not re.search(r"[.!?;]\s", text[perp.evidence.end : others.start()])
+        and perp.evidence.end <= others.start()
+        and (more := parse_number(others["n"]))
+    ):
+        perp.value += more
     out: dict[str, FieldValue] = {}
     nothing = _NONE.search(text)
     for name, tally in tallies.items():
