@@ -32,6 +32,10 @@ MONDAY = dt.date(2013, 5, 6)
         ("Levies personnel were ambushed on Monday in Turbat.", MONDAY, dt.date(2013, 5, 6)),
         ("Sunday's attack on a polling station left two dead.", MONDAY, dt.date(2013, 5, 5)),
         ("Three days ago militants blew up a school in Swat.", MONDAY, dt.date(2013, 5, 3)),
+        ("Two policemen were martyred in Bannu the day before yesterday.", MONDAY, dt.date(2013, 5, 4)),
+        # the day of the month alone: this month's, or last month's if still to come
+        ("Two policemen were martyred in an attack in Bannu on the 4th.", MONDAY, dt.date(2013, 5, 4)),
+        ("Terrorists attacked the post on the night of the 28th, police said.", MONDAY, dt.date(2013, 4, 28)),
         # police style: "13th instant" is that day of the current month; "last evening" the day before
         # (a day still to come this month is last month's)
         (

@@ -13,7 +13,8 @@ confidence and the evidence span. In order of trust:
    older ones later.
 3. Relative to ``published``: ``today``, ``tonight``, ``this morning`` (the day itself);
    ``yesterday``, ``last night``, ``last evening``, ``late last night``, ``overnight`` (the day before);
-   ``N days ago``; ``13th instant`` (that day of the publication's month, the police style);
+   ``the day before yesterday``; ``N days ago``; ``13th instant`` (that day of the publication's month, the
+   police style) and ``on the 14th``;
    ``on Monday`` / ``on Friday evening`` / ``Sunday's attack`` (the latest such weekday on or
    before the publication date -- an agency note of Friday saying "on Friday" means that day): 0.8.
 4. Nothing: the publication date itself with confidence 0.3 (news is about recent events), or no
@@ -102,7 +103,14 @@ _STATEMENT_BEFORE = re.compile(
     r"\b(?:said|says|told\s+(?:\w+\s+){0,2}?|stated|announced|confirmed|added|reported|claimed|insisted)\s+$",
     re.IGNORECASE,
 )
-_INSTANT = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:instant|inst\.?)(?!\w)", re.IGNORECASE)
+_INSTANT = re.compile(
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:instant|inst\.?)(?!\w)"
+    # ... and the day alone: "on the 14th", "on the night of the 14th" (not "the 14th Corps")
+    r"|\b(?:on|of)\s+the\s+(?P<day_alone>\d{1,2})(?:st|nd|rd|th)\b"
+    r"(?=\s*(?:[,.;]|$|\s+(?:at|in|when|as|of\s+this\s+month|night|morning|evening|afternoon)\b))",
+    re.IGNORECASE,
+)
+_DAY_BEFORE_YESTERDAY = re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b", re.IGNORECASE)
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -177,14 +185,14 @@ def extract_date(text: str, *, published: dt.date | None) -> FieldValue | None:
 def _relative(text: str, published: dt.date | None) -> FieldValue | None:
     """Dates counted back from the publication date (the earliest-placed cue in the text wins)."""
     cues: list[tuple[int, re.Match[str], int | None]] = []
-    for pattern, days in ((_TODAY, 0), (_YESTERDAY, 1)):
+    for pattern, days in ((_TODAY, 0), (_DAY_BEFORE_YESTERDAY, 2), (_YESTERDAY, 1)):
         found = pattern.search(text)
         if found:
             cues.append((found.start(), found, days))
     instant = _INSTANT.search(text)
     if instant and published is not None:
         # "on 13th instant": that day of the publication's month (the month before if the day is still to come)
-        day = int(instant["day"])
+        day = int(instant["day"] or instant["day_alone"])
         this_month = _make(published.year, published.month, day)
         previous = published.replace(day=1) - dt.timedelta(days=1)
         on = (
