@@ -162,8 +162,11 @@ GROUPS: tuple[Group, ...] = (
             "Pakistani Taliban",
             "Taliban (Pakistan)",
             "Tehrik-e-Taliban Pakistan (TTP)",
+            "Fitna al-Khawarij",  # the government's name for the TTP since 2024
+            "Fitna-al-Khawarij",
+            "Fitna al Khawarij",
         ),
-        note="Umbrella of Pakistani Taliban factions, formed 2007.",
+        note="Umbrella of Pakistani Taliban factions, formed 2007; called Fitna al-Khawarij by the state since 2024.",
     ),
     Group(
         "Jamaat-ul-Ahrar",

@@ -281,6 +281,17 @@ def test_a_group_that_denies_is_not_the_attacker() -> None:
     assert second["perpetrator"].value == "Unknown"
 
 
+def test_a_group_named_for_its_record_is_not_the_attacker() -> None:
+    texts = [
+        "Two policemen were shot dead in Bannu. No one claimed responsibility, but the TTP has carried out similar "
+        "attacks in the district.",
+        "Two soldiers were martyred in North Waziristan in an attack by Fitna al-Khawarij terrorists, the ISPR said.",
+    ]
+    record, official_name = classify(texts)
+    assert record["perpetrator"].value == "Unknown"
+    assert official_name["perpetrator"].value == "Tehrik-i-Taliban Pakistan"  # the state's name for the TTP
+
+
 def test_the_acronym_is_is_the_islamic_state_only_in_a_claim() -> None:
     texts = [
         "Suicide attack at the Lal Shahbaz Qalandar shrine in Sehwan: 88 killed. Claimed by IS.",

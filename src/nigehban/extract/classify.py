@@ -405,6 +405,13 @@ _ACTOR_BEFORE = re.compile(r"\b(?:by|militants\s+of|fighters\s+of)\s+(?:the\s+)?
 # "The TTP denied involvement, while a faction, Jamaatul Ahrar, claimed responsibility."
 _DENIES_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:denied|denies|rejected|distanced)\b", re.IGNORECASE)
 _DENIAL_CLAUSE = re.compile(r"[^,;]*\b(?:denied|denies|rejected|distanced)\b[^,;]*", re.IGNORECASE)
+# A group named for its record, not for this attack: "the TTP has carried out similar attacks in the past".
+_RECORD_AFTER = re.compile(
+    r"^[^,;.]{0,30}?\b(?:has|have|had)\s+(?:\w+\s+)?(?:carried\s+out|claimed|been\s+behind|conducted|staged"
+    r"|mounted|launched)\s+(?:\w+\s+){0,2}?(?:similar|such|previous|past|earlier|many|several|numerous"
+    r"|scores\s+of|dozens\s+of|a\s+(?:series|spate|wave)\s+of)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
@@ -457,7 +464,11 @@ def _perpetrator(text: str) -> tuple[FieldValue, FieldValue]:
     no_claim = bool(_NO_CLAIM.search(text))
     unknown = _UNKNOWN_ACTOR.search(text)
     for start, end, name in _group_mentions(text):
-        if _NOT_ACTOR_BEFORE.search(text[max(0, start - 30) : start]) or _DENIES_AFTER.search(text[end : end + 60]):
+        if (
+            _NOT_ACTOR_BEFORE.search(text[max(0, start - 30) : start])
+            or _DENIES_AFTER.search(text[end : end + 60])
+            or _RECORD_AFTER.search(text[end : end + 120])
+        ):
             continue
         s, e = _sentence_of(sentences, start)
         sentence = _DENIAL_CLAUSE.sub("", text[s:e])
