@@ -65,6 +65,13 @@ def _values(text: str) -> dict[str, object]:
             0,
             0,
         ),
+        # "claimed the lives of", the dead listed after the word, a form's labels, the military's "neutralised"
+        ("The blast claimed the lives of 12 people and left 30 injured.", 12, 0, 30),
+        ("The deceased included two policemen and a child.", 3, 0, 0),
+        ("The dead included nine soldiers and three civilians; 20 were hurt.", 12, 0, 20),
+        ("Casualties: 3 killed, 7 injured.", 3, 0, 7),
+        ("Shaheed: 2 (police). Injured: 4.", 2, 0, 4),
+        ("Three terrorists were neutralised while two soldiers embraced martyrdom.", 2, 3, 0),
         # attackers dead beyond those counted, and attackers killed after they killed
         (
             "Four people lost their lives; three attackers were killed and two others blew themselves up.",

@@ -150,7 +150,8 @@ _KILL = (
     r"|shoots?\s+dead|fatally\s+(?:shot|wounded|injured|stabbed|hurt)|killed|killing|kills|kill|dead|died|die|slain"
     r"|martyred|shot\s+dead|executed|assassinated|lynched|slaughtered|strangled|lost\s+(?:their|his|her)\s+lives?"
     r"|deaths?|dying|murdered|beheaded|decapitated|hanged|massacred|gunned\s+down|fatalities|lifeless|bodies|lives"
-    r"|perish(?:ed|es)?|beheads?|behead|martyring|sent\s+to\s+hell"
+    r"|perish(?:ed|es)?|beheads?|behead|martyring|sent\s+to\s+hell|neutrali[sz]ed"  # the military's words
+    r"|(?-i:Shaheed|SHAHEED)(?=\s*:)"  # a form's label: "Shaheed: 2 (police)"
 )
 _WOUND = r"injured|injuring|injures|injuries|wounded|wounding|hurt|hurting|casualties"
 _KEYWORD = re.compile(r"\b(?P<kill>" + _KILL + r")\b|\b(?P<wound>" + _WOUND + r")\b", re.IGNORECASE)
@@ -458,7 +459,14 @@ _BODY_FOUND = re.compile(
     r"|^\s*(?:[\w-]+\s+){0,2}?body\s+of\s+[^.;]{1,60}?\s+(?:found|recovered|dumped)\b",  # a headline
     re.IGNORECASE,
 )
+_CLAIMED_THE = re.compile(r"\b(?:claimed|claiming|claims|took|taking|consumed)\s+the\s+$", re.IGNORECASE)
 _BODIES_OF = re.compile(r"\bbodies\s+of\s+", re.IGNORECASE)
+# The dead listed after the word: "The deceased included two policemen and a child", "The dead included nine
+# soldiers and three civilians" (read only where no other count of the dead was found)
+_DEAD_LISTED = re.compile(
+    r"\b(?:the\s+)?(?:dead|deceased|martyrs|those\s+(?:killed|martyred))\s+(?:included|include|were|are)\s+",
+    re.IGNORECASE,
+)
 
 
 def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
@@ -609,8 +617,9 @@ def _along_with(text: str, keyword: re.Match[str], keywords: list[re.Match[str]]
 
 def _bodies_found(text: str, tallies: dict[str, _Tally]) -> None:
     """A report that counted no death but found a body: "his bullet-riddled body was found" (one victim),
-    "the bodies of three men were found" (three; attackers' bodies to the attackers)."""
-    for match in _BODIES_OF.finditer(text):
+    "the bodies of three men were found" (three; attackers' bodies to the attackers); or that lists the dead
+    after the word: "the deceased included two policemen and a child"."""
+    for match in (*_BODIES_OF.finditer(text), *_DEAD_LISTED.finditer(text)):
         segment = text[match.end() : match.end() + 80]
         boundary = _BOUNDARY.search(segment)
         counts = _counts(segment[: boundary.start()] if boundary else segment, match.end(), after=True)
@@ -869,6 +878,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                 head = _NOUN_STOP.split(noun.group(0), maxsplit=1)[0] if noun else ""
                 previous_end = explicit.end() + len(head.rstrip())
                 continue
+        if word == "casualties" and re.match(
+            r"\s*:\s*\S[^.;\n]{0,20}\b(?:killed|dead|martyred|injured|wounded)\b", text[keyword.end() :], re.IGNORECASE
+        ):
+            continue  # a label over counts that say what they are: "Casualties: 3 killed, 7 injured"
         if _BACKGROUND.match(text, keyword.end()) or (
             _SO_FAR.match(text, keyword.end())
             and _CAMPAIGN.search(text[max(0, keyword.start() - 100) : keyword.start()])
@@ -881,10 +894,15 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         accumulate = " also " in accumulate_window or "another" in accumulate_window
         # counts after the word: "killing 25", "shot dead two engineers", "left 5 dead" handled below
         passive = _PASSIVE_BEFORE.search(text[max(0, keyword.start() - 40) : keyword.start()])
-        if not mentions and _ACTIVE_AFTER.match(word) and not passive:
+        # "the blast claimed the lives of 12 people": the count after "of"
+        lives_of = word == "lives" and bool(
+            _CLAIMED_THE.search(text, max(0, keyword.start() - 30), keyword.start())
+            and re.match(r"\s+of\s", text[keyword.end() :])
+        )
+        if not mentions and (_ACTIVE_AFTER.match(word) or lives_of) and not passive:
             stop = keywords[index + 1].start() if index + 1 < len(keywords) else len(text)
             begin = keyword.end()
-            if word == "killing" and keyword.end() <= headline_end:  # "TTP claims killing of two policemen"
+            if (word == "killing" and keyword.end() <= headline_end) or lives_of:  # "TTP claims killing of two"
                 of = re.match(r"\s+of\s+", text[begin:stop], re.IGNORECASE)
                 begin += of.end() if of else 0
             segment = text[begin:stop]
