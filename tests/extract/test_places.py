@@ -134,6 +134,17 @@ def synthetic() -> PlaceExtractor:
             "Khyber Pakhtunkhwa",
             "North Waziristan",
         ),
+        # an event dataset's note gives the district and province in brackets: they outrank the text's other names
+        (
+            "A bomber blew herself up outside the Confucius Institute of Karachi University (Karachi East, Sindh).",
+            "Sindh",
+            "East Karachi",
+        ),
+        (
+            "Militants attacked a checkpoint near the University of Peshawar (Mardan, KP).",
+            "Khyber Pakhtunkhwa",
+            "Mardan",
+        ),
         # a hashtag is its word
         ("Bomb explodes near Tank Adda in #DIKhan; 5 dead, 21 injured.", "Khyber Pakhtunkhwa", "D. I. Khan"),
         # a monitoring report's entry: place, date, then the attack

@@ -8,8 +8,10 @@ boundaries: without them only province, place and coordinates come out) and find
    style). The comma parts are read as place, district, province; words before the last
    preposition of the first part ("Mulla Gori in Tehsil Jamrod in Khyber") are kept as detail, which
    the resolver scans for a more specific place inside what it resolved. Confidence: the resolver's.
-2. **Datelines**: "PESHAWAR: ...", "QUETTA, Jan 5 (Reuters) - ..." (the news style).
-3. **Gazetteer mentions**: capitalised names of one to four words that are gazetteer keys, in a
+2. **A district and province in brackets**: "in Gul Imam area (Tank, KP)", "Karachi University
+   (Karachi East, Sindh)" (the style of event datasets' notes). Confidence: the resolver's.
+3. **Datelines**: "PESHAWAR: ...", "QUETTA, Jan 5 (Reuters) - ..." (the news style).
+4. **Gazetteer mentions**: capitalised names of one to four words that are gazetteer keys, in a
    place context ("in Lahore", "Peshawar's Hayatabad area", "in the Kurram Agency of FATA",
    "Karachi's Orangi Town", "near Quetta"); the first place-context mention is taken, with the
    district or province named next to it ("X's Y", "Y of X", "Y in X", "Y, X") as its parent.
@@ -90,6 +92,11 @@ _HOME = re.compile(
     r"\b(?:residents?|natives?|hail(?:ed|ing|s)|belong(?:ed|ing|s)?|domiciled)\s+(?:of|from|to|in)\s+"
     r"(?:the\s+)?(?:district\s+)?$",
     re.IGNORECASE,
+)
+# An event dataset's note: "(Tank, KP)", "(Karachi East, Sindh)", "(North Waziristan, Khyber Pakhtunkhwa)"
+_BRACKETED = re.compile(
+    r"\((?P<district>[A-Z][A-Za-z.' -]{1,40}?),\s*(?P<province>KP|KPK|K-P|Khyber\s+Pakhtunkhwa|Balochistan"
+    r"|Baluchistan|Sindh|Punjab|Islamabad(?:\s+Capital\s+Territory)?|ICT|GB|Gilgit-Baltistan|AJK|Azad\s+Kashmir)\)"
 )
 _HASHTAG = re.compile(r"#(?=[A-Z])")
 _RELATIVE = re.compile(r"\b(?:km|kms|kilometers?|kilometres?|miles?)\s+(?:\w+\s+){0,2}(?:of|from)\s+$", re.IGNORECASE)
@@ -183,7 +190,14 @@ class PlaceExtractor:
 
     def _extract(self, text: str) -> dict[str, FieldValue]:
         first: tuple[Resolution, Evidence, str | None, float] | None = None
-        for finder in (self._chain, self._dateline, self._mentions, self._anywhere, self._province_only):
+        for finder in (
+            self._chain,
+            self._bracketed,
+            self._dateline,
+            self._mentions,
+            self._anywhere,
+            self._province_only,
+        ):
             found = finder(text, within=first[0] if first is not None else None)
             if found is None:
                 continue
@@ -245,6 +259,17 @@ class PlaceExtractor:
             if offset >= 0:
                 start = match.start("chain") + offset
             return resolution, Evidence(start, match.end(), text[start : match.end()]), place or province, 1.0
+        return None
+
+    def _bracketed(
+        self, text: str, within: Resolution | None = None
+    ) -> tuple[Resolution, Evidence, str | None, float] | None:
+        for match in _BRACKETED.finditer(text):
+            province = _canonical_or_none(match["province"])
+            resolution = self.resolver.resolve(PlaceQuery(district=match["district"], province=province))
+            if resolution.district_pcode is None or resolution.province != province or _elsewhere(resolution, within):
+                continue
+            return resolution, Evidence(match.start(), match.end(), match.group(0)), match["district"], 1.0
         return None
 
     def _dateline(
