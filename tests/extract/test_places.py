@@ -145,6 +145,15 @@ def synthetic() -> PlaceExtractor:
             "Khyber Pakhtunkhwa",
             "Mardan",
         ),
+        # a district named exactly wins over the district beside it that does not hold it (a neighbour, or
+        # "Khyber" for the province); a locality named after a district does not
+        ("A rocket struck a grocery store in Kohat, Khyber, Pakistan.", "Khyber Pakhtunkhwa", "Kohat"),
+        ("Gunmen shot dead a tribal chief in Tank, South Waziristan, on Monday.", "Khyber Pakhtunkhwa", "Tank"),
+        (
+            "Gunmen shot dead a prayer leader in the Pishin area, Quetta, Balochistan, Pakistan.",
+            "Balochistan",
+            "Quetta",
+        ),
         # a hashtag is its word
         ("Bomb explodes near Tank Adda in #DIKhan; 5 dead, 21 injured.", "Khyber Pakhtunkhwa", "D. I. Khan"),
         # a monitoring report's entry: place, date, then the attack

@@ -98,6 +98,9 @@ _BRACKETED = re.compile(
     r"\((?P<district>[A-Z][A-Za-z.' -]{1,40}?),\s*(?P<province>KP|KPK|K-P|Khyber\s+Pakhtunkhwa|Balochistan"
     r"|Baluchistan|Sindh|Punjab|Islamabad(?:\s+Capital\s+Territory)?|ICT|GB|Gilgit-Baltistan|AJK|Azad\s+Kashmir)\)"
 )
+_LOCALITY = r"(?:area|colony|bazaa?r|road|chowk|stop|mohallah?|town|locality|hills?)"
+_LOCALITY_WORD = re.compile(r"\b" + _LOCALITY + r"$", re.IGNORECASE)
+_LOCALITY_AFTER = re.compile(r"\s+" + _LOCALITY + r"\b", re.IGNORECASE)
 _HASHTAG = re.compile(r"#(?=[A-Z])")
 _RELATIVE = re.compile(r"\b(?:km|kms|kilometers?|kilometres?|miles?)\s+(?:\w+\s+){0,2}(?:of|from)\s+$", re.IGNORECASE)
 _SKIP_NAMES = frozenset(
@@ -238,6 +241,7 @@ class PlaceExtractor:
                     break
             if not kept:
                 continue
+            locality = bool(_LOCALITY_WORD.search(kept[0]))  # "the Pishin area, Quetta": Quetta's, not Pishin
             kept = [self._as_known(part) for part in kept]
             province = kept[-1] if len(kept) > 1 and _province(kept[-1]) else None
             names = kept[:-1] if province else kept
@@ -250,6 +254,8 @@ class PlaceExtractor:
                 pass
             query = PlaceQuery(place=place, district=district, province=province, detail=detail)
             resolution = self.resolver.resolve(query)
+            if district is not None and not locality:
+                resolution = self._own_district(place, resolution)
             if resolution.district_pcode is None and province is not None:
                 resolution = self._district_elsewhere((district, place), province) or resolution
             if resolution.method == "none" and place is not None:
@@ -372,6 +378,27 @@ class PlaceExtractor:
         pcode = districts.pop()
         return dataclasses.replace(resolution, district_pcode=pcode, district=gazetteer.district_names.get(pcode))
 
+    def _own_district(self, place: str | None, resolution: Resolution) -> Resolution:
+        """A place that is itself a district's name ("Kohat", "Tank", "Buner"), resolved into another district
+        that does not hold it ("in Tank, South Waziristan", "in Buner, Khyber Agency", "Kohat, Khyber"): the
+        district named exactly wins over the name beside it, which is a neighbour or a province's short form."""
+        if place is None or resolution.district_pcode is None:
+            return resolution
+        districts = {
+            match.place.district_pcode or match.place.name
+            for match in self.resolver.gazetteer.lookup(place)
+            if match.place.kind == "district" and match.name_kind != "alternate"
+        }
+        if len(districts) != 1 or resolution.district_pcode in districts:
+            return resolution
+        own = self.resolver.resolve(PlaceQuery(place=place))
+        if own.district_pcode is None or own.district_pcode == resolution.district_pcode:
+            return resolution
+        if own.province != resolution.province:
+            return resolution  # a namesake far away ("Qambar, Mingora": a locality of Swat, not the Sindh district)
+        flag = f"{place!r} is a district of its own, not part of {resolution.district}; kept {place!r}"
+        return dataclasses.replace(own, confidence=own.confidence * 0.9, flags=(flag, *own.flags))
+
     def _district_elsewhere(self, names: tuple[str | None, ...], province: str) -> Resolution | None:
         """A district named exactly, in another province than the chain states ("Bagzai area, Kurram Agency,
         Balochistan"; "Kashmore, Balochistan"): the report is surer of its district than of its province.
@@ -475,6 +502,13 @@ class PlaceExtractor:
             if resolution.method == "none" and parent is not None:
                 resolution = self.resolver.resolve(PlaceQuery(place=name))
                 parent_end = None
+            elif (
+                parent is not None
+                and not possessive
+                and not _LOCALITY_AFTER.match(text, end)
+                and not _LANDMARK_NOUN.match(text, end)  # "near Pishin bus stop in Quetta" is Quetta's
+            ):
+                resolution = self._own_district(name, resolution)  # "in Tank, South Waziristan"
             if resolution.method == "none":
                 continue
             if _elsewhere(resolution, within):
