@@ -292,6 +292,20 @@ def test_a_group_named_for_its_record_is_not_the_attacker() -> None:
     assert official_name["perpetrator"].value == "Tehrik-i-Taliban Pakistan"  # the state's name for the TTP
 
 
+def test_pro_taliban_militants_are_a_weak_attribution_to_the_ttp() -> None:
+    texts = [
+        "Pro-Taliban militants attacked a convoy near the Afghan border, killing two soldiers.",
+        "Pro-Taliban militants blew up a school in Bara. Lashkar-e-Islam claimed responsibility.",
+    ]
+    attributed, claimed = classify(texts)
+    assert (attributed["perpetrator"].value, attributed["perpetrator_claimed"].value) == (
+        "Tehrik-i-Taliban Pakistan",
+        False,
+    )
+    assert attributed["perpetrator"].confidence < 0.8
+    assert claimed["perpetrator"].value == "Lashkar-e-Islam"  # a named claim outranks it
+
+
 def test_the_acronym_is_is_the_islamic_state_only_in_a_claim() -> None:
     texts = [
         "Suicide attack at the Lal Shahbaz Qalandar shrine in Sehwan: 88 killed. Claimed by IS.",

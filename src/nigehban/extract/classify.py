@@ -438,9 +438,20 @@ _CLAIMING_IS = re.compile(
 )
 
 
+# "pro-Taliban militants": in Pakistan's reporting from 2007 on, fighters of the TTP and its allies -- GTD codes
+# two thirds of such reports to the TTP. Taken as a weak attribution (see _PRO_TALIBAN_SCORE).
+_PRO_TALIBAN = re.compile(
+    r"\bpro-Taliban\s+(?:militants?|gunm[ae]n|insurgents?|fighters?|elements|extremists?|miscreants?)\b", re.IGNORECASE
+)
+_PRO_TALIBAN_SCORE = 0.72
+_PRO_TALIBAN_NAME = "pro-Taliban"  # a marker until scored
+
+
 def _group_mentions(text: str) -> list[tuple[int, int, str]]:
     matcher = _group_matcher()
     found: list[tuple[int, int, str]] = []
+    for m in _PRO_TALIBAN.finditer(text):
+        found.append((m.start(), m.end(), _PRO_TALIBAN_NAME))
     for pattern in (matcher.sensitive, matcher.insensitive):
         for m in pattern.finditer(text):
             name = matcher.names[int(m.lastgroup[1:])] if m.lastgroup else UNKNOWN_PERPETRATOR
@@ -479,7 +490,10 @@ def _perpetrator(text: str) -> tuple[FieldValue, FieldValue]:
         actor = bool(
             _ACTOR_AFTER.search(text[end : end + 60]) or _ACTOR_BEFORE.search(text[max(0, start - 40) : start])
         )
-        if claimed:
+        if name == _PRO_TALIBAN_NAME:
+            name = "Tehrik-i-Taliban Pakistan"
+            score, flag = _PRO_TALIBAN_SCORE, False
+        elif claimed:
             score, flag = 0.95, True
         elif actor:
             score, flag = (0.8 if attributed else 0.9), False
