@@ -154,6 +154,12 @@ def synthetic() -> PlaceExtractor:
             "Balochistan",
             "Quetta",
         ),
+        # the old Kohistan district is read as Upper Kohistan, where its seat and the highway of most reports lie
+        (
+            "Gunmen offloaded 18 passengers from a bus in Kohistan and shot them dead.",
+            "Khyber Pakhtunkhwa",
+            "Kohistan Upper",
+        ),
         # a hashtag is its word
         ("Bomb explodes near Tank Adda in #DIKhan; 5 dead, 21 injured.", "Khyber Pakhtunkhwa", "D. I. Khan"),
         # a monitoring report's entry: place, date, then the attack
