@@ -65,6 +65,11 @@ def _values(text: str) -> dict[str, object]:
             0,
             0,
         ),
+        # police situation reports: a belt number and a date count nobody; a role in brackets; an officer by rank
+        ("Resultantly HC Ali Khan No. 123 embraced shahadat while Ct. Asif Nawaz got injured.", 1, 0, 1),
+        ("On 30.11.2023 evening, ASI Sardar Ali of PS Hayatabad was shot dead by two motorcyclists.", 1, 0, 0),
+        ("Constable Muhammad Riaz (escort) martyred on the spot. Polio workers remained safe.", 1, 0, 0),
+        ("Terrorists ambushed a convoy near Razmak. Captain and 02 soldiers shaheed, 01 injured.", 3, 0, 1),
         # "claimed the lives of", the dead listed after the word, a form's labels, the military's "neutralised"
         ("The blast claimed the lives of 12 people and left 30 injured.", 12, 0, 30),
         ("The deceased included two policemen and a child.", 3, 0, 0),

@@ -730,11 +730,16 @@ _LABEL_COUNT = re.compile(
 # Ranks and roles that name a person in a list: "ASI Gul Khan and constable Imran martyred".
 _RANK = (
     r"(?:(?:Head|head|Lady|lady|Senior|senior)\s+)?(?:ASI|SI|SHO|DSP|SP|SSP|ASP|AIG|DIG|IGP|DPO|SDPO|HC|FC"
-    r"|Constable|constable|Sepoy|sepoy|Naik|naik"
+    r"|Constable|constable|Sepoy|sepoy|Naik|naik|Ct|Const|Insp|Capt|Maj|Lt|Col|Hav|Nk|Sep|Sgt"
     r"|Lance\s+Naik|Havildar|havildar|Subedar|subedar|Captain|Major|Lieutenant|Colonel|Inspector|inspector"
     r"|Sub-Inspector|sub-inspector|Sergeant|Soldier|soldier|Driver|driver|Gunner|gunner|Dr\.?|Malik|Maulana|Mufti)"
 )
-_RANKED_NAME = _RANK + r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"
+_RANKED_NAME = _RANK + r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:\s+\([a-z][a-z ]{1,25}\))?"  # "(escort)"
+# An officer by rank alone before the count of his men: "Captain and 02 soldiers shaheed"
+_RANK_AND = re.compile(
+    r"(?:^|(?<=[.;:,!?])\s*|\b(?:a|the|one)\s+)(?P<rank>Captain|Major|Lieutenant|Colonel|Lt\.?\s+Col\.?|DSP|SHO|ASI|SI"
+    r"|Inspector|Sub-Inspector|Subedar|Havildar|Naik|Sepoy)\s+and\s+$"
+)
 _NAMED_LIST = re.compile(
     r"(?P<list>" + _RANKED_NAME + r"(?:\s*,\s*(?:and\s+)?" + _RANKED_NAME + r"|\s+and\s+" + _RANKED_NAME + r")*)"
     r"\s*(?:,?\s*having\s+fought\s+(?:bravely|gallantly|valiantly|courageously)\s*,?)?"  # the military's words
@@ -812,6 +817,12 @@ _ABBREVIATION = re.compile(
     r"|\s\((?:aged?|age)\s+\d{1,3}\b[^()]{0,80}\)"  # the military's: "Sepoy Irfan (age 24 years, resident of ...)"
 )
 
+_ABBREVIATED = re.compile(r"\b(?:(?i:incl)|Ct|Const|Insp|Capt|Maj|Lt|Col|Hav|Nk|Sep|Sgt)\.")
+_NOT_A_COUNT = re.compile(
+    r"\b(?:No|Nos|no|Belt\s+No)\.?\s*\d+(?:/\d+)?\b"
+    r"|\b[0-3]?\d[./-][01]?\d[./-](?:19|20)\d{2}\b"
+    r"|\b(?:19|20)\d{2}-[01]\d-[0-3]\d\b"
+)
 _INCLUDED_ABBREVIATION = re.compile(
     r"(?P<head>\bincluding\s+[^,;.()]{3,60}?)(?P<bracket>\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\))(?=,)"
 )
@@ -856,7 +867,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     # (DSP), were killed"; not an organisation's before a name ("an employee of the Awami National Party (ANP),
     # Salleh Mohammad, was shot dead")
     text = _INCLUDED_ABBREVIATION.sub(lambda match: match["head"] + " " * len(match["bracket"]), text)
-    text = re.sub(r"\b(?i:incl)\.", "incl ", text)  # "20 killed incl. 8 Hazaras": no sentence ends there
+    # "20 killed incl. 8 Hazaras", "Ct. Asif got injured": no sentence ends at an abbreviation's full stop
+    text = _ABBREVIATED.sub(lambda match: match.group(0)[:-1] + " ", text)
+    # numbers that count nobody: a belt number ("HC Ali Khan No. 123"), a date ("On 30.11.2023")
+    text = _NOT_A_COUNT.sub(lambda match: " " * len(match.group(0)), text)
     keywords = list(_KEYWORD.finditer(text))
     headline_end = _headline_end(text)
     previous_end = 0
@@ -960,6 +974,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         last = mentions
         if tallies[kind].value is None and _OTHERS.match(mentions[0].noun.strip()):
             mentions = _named_before_others(text, mentions) + mentions  # "X and two others": X is one more
+        first = min(mentions, key=lambda mention: mention.start)
+        officer = _RANK_AND.search(text, max(0, first.start - 40), first.start)
+        if officer is not None:  # "Captain and 02 soldiers shaheed": the officer is one more
+            mentions = [_Count(1, False, True, officer.start("rank"), officer.end("rank"), officer["rank"]), *mentions]
         if any(re.match(r"(?i)(?:other|more)\b", m.noun.strip()) for m in mentions):
             accumulate = True  # "two other people died": beyond the ones already counted
         if word == "casualties":
