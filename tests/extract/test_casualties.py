@@ -65,6 +65,12 @@ def _values(text: str) -> dict[str, object]:
             0,
             0,
         ),
+        # a count with its article is read once ("the two men", "his two sons"); a named victim's companions
+        ("The two FC personnel were killed in the attack.", 2, 0, 0),
+        ("A tribal elder and his two sons were killed in the attack.", 3, 0, 0),
+        ("Of the six injured passengers, four were civilians; six people were injured in all.", 0, 0, 6),
+        ("Assailants shot and killed Agha Aftab Haider Jaffri and his companion in Saddar Town.", 2, 0, 0),
+        ("The militants opened fire, killing Begum and her five family members.", 6, 0, 0),
         # police situation reports: a belt number and a date count nobody; a role in brackets; an officer by rank
         ("Resultantly HC Ali Khan No. 123 embraced shahadat while Ct. Asif Nawaz got injured.", 1, 0, 1),
         ("On 30.11.2023 evening, ASI Sardar Ali of PS Hayatabad was shot dead by two motorcyclists.", 1, 0, 0),

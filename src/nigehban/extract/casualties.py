@@ -498,8 +498,8 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
         chain: list[tuple[_Count, int]] = []
         for match in _NUMBER_RE.finditer(segment):
             count, end = _count_at(segment, match, offset, after=False)
-            if count is None:
-                continue
+            if count is None or (chain and count.start == chain[-1][0].start):
+                continue  # nothing, or the same count read twice ("and his two sons")
             if chain and not _JOIN.fullmatch(segment[chain[-1][1] : match.start()]):
                 chain = []
             chain.append((count, end))
@@ -557,6 +557,14 @@ _NOT_PERSON_NAME = re.compile(
 )
 
 
+# The people with a named victim: "shot and killed Agha Jaffri and his companion", "killing Begum and her five
+# family members"
+_COMPANIONS = re.compile(
+    r"\s*,?\s+and\s+(?:his|her)\s+(?:(?P<n>\d{1,2}|" + _WORD_NUMBER + r")\s+)?(?P<who>(?:[\w-]+\s+)?"
+    r"(?:companions?|bodyguards?|guards?|gunm[ae]n|drivers?|sons?|daughters?|brothers?|nephews?|friends?|colleagues?"
+    r"|wife|father|mother|family\s+members|relatives|children|associates?|cousins?))\b",
+    re.IGNORECASE,
+)
 _HE_OR_SHE = re.compile(r"\b(?:he|she)\s+(?:later\s+|also\s+|subsequently\s+|instantly\s+)?$", re.IGNORECASE)
 
 
@@ -593,7 +601,13 @@ def _one_person(
     if _ACTIVE_AFTER.match(word):
         named = _NAMED_OBJECT.match(text, keyword.end())
         if named and not _NOT_PERSON_NAME.match(named.group(0).strip()):
-            return [_Count(1, False, False, named.start(), named.end(), named.group(0))]
+            found = [_Count(1, False, False, named.start(), named.end(), named.group(0))]
+            companions = _COMPANIONS.match(text, named.end())
+            if companions is not None:  # "killing Begum and her five family members": six
+                number = parse_number(companions["n"]) if companions["n"] else 1
+                if number is not None:
+                    found.append(_Count(number, False, False, companions.start(), companions.end(), companions["who"]))
+            return found
     return []
 
 
