@@ -71,6 +71,10 @@ def _values(text: str) -> dict[str, object]:
         ("Of the six injured passengers, four were civilians; six people were injured in all.", 0, 0, 6),
         ("Assailants shot and killed Agha Aftab Haider Jaffri and his companion in Saddar Town.", 2, 0, 0),
         ("The militants opened fire, killing Begum and her five family members.", 6, 0, 0),
+        # "one" naming people of the count before it is no more people; a list of kinds is
+        ("Two civilians, one a taxi driver, were injured in the attack.", 0, 0, 2),
+        ("Four were killed, all Hindus, and the other two, one Muslim and one Hindu, suffered injuries.", 4, 0, 2),
+        ("Two soldiers, one civilian and one child were killed.", 4, 0, 0),
         # police situation reports: a belt number and a date count nobody; a role in brackets; an officer by rank
         ("Resultantly HC Ali Khan No. 123 embraced shahadat while Ct. Asif Nawaz got injured.", 1, 0, 1),
         ("On 30.11.2023 evening, ASI Sardar Ali of PS Hayatabad was shot dead by two motorcyclists.", 1, 0, 0),

@@ -517,6 +517,17 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
                     _Count(1, False, False, offset + pair.start(1), offset + pair.end(1), pair.group(1)),
                     _Count(1, False, False, offset + pair.start(2), offset + pair.end(2), pair.group(2)),
                 ]
+        if (
+            len(chain) > 1
+            and (chain[0][0].number or 0) >= 2
+            and (
+                _ONE_WORD.match(chain[0][0].noun.strip())
+                or _ONE_OF_THEM.match(segment, chain[1][0].start - offset)
+            )
+        ):
+            # "Two civilians, one a taxi driver, were injured", "the other two, one Muslim and one Hindu": the
+            # ones name people of the first count
+            chain = chain[:1]
         if chain and segment[chain[0][0].start - offset :].lower().startswith(("his ", "her ")):
             name = _NAME_AND.search(segment[: chain[0][0].start - offset])
             if name and not _NOT_PERSON_NAME.match(name.group(1)):
@@ -546,6 +557,8 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
     return found
 
 
+_ONE_WORD = re.compile(r"(?i)one\b")
+_ONE_OF_THEM = re.compile(r"(?i)one\s+(?:a|an|the)\b")
 _SINGULAR_PASSIVE = re.compile(
     r"\b(?:was|has\s+been|had\s+been|is)\s+(?:(?:also|later|reportedly|allegedly|critically|seriously|severely|"
     r"badly|fatally|shot|and|then|brutally|found)\s+)*$",
