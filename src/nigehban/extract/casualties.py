@@ -520,10 +520,7 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
         if (
             len(chain) > 1
             and (chain[0][0].number or 0) >= 2
-            and (
-                _ONE_WORD.match(chain[0][0].noun.strip())
-                or _ONE_OF_THEM.match(segment, chain[1][0].start - offset)
-            )
+            and (_ONE_WORD.match(chain[0][0].noun.strip()) or _ONE_OF_THEM.match(segment, chain[1][0].start - offset))
         ):
             # "Two civilians, one a taxi driver, were injured", "the other two, one Muslim and one Hindu": the
             # ones name people of the first count
