@@ -75,6 +75,15 @@ def _values(text: str) -> dict[str, object]:
         ("Two civilians, one a taxi driver, were injured in the attack.", 0, 0, 2),
         ("Four were killed, all Hindus, and the other two, one Muslim and one Hindu, suffered injuries.", 4, 0, 2),
         ("Two soldiers, one civilian and one child were killed.", 4, 0, 0),
+        # "the deaths of 12 people, including ... two militants"; animals are nobody
+        (
+            "The attack resulted in the deaths of 12 people, including four tribesmen and two militants, and the "
+            "injury of ten others.",
+            10,
+            2,
+            0,
+        ),
+        ("A bomb killed one man. Eight of the shepherd's sheep were killed.", 1, 0, 0),
         # police situation reports: a belt number and a date count nobody; a role in brackets; an officer by rank
         ("Resultantly HC Ali Khan No. 123 embraced shahadat while Ct. Asif Nawaz got injured.", 1, 0, 1),
         ("On 30.11.2023 evening, ASI Sardar Ali of PS Hayatabad was shot dead by two motorcyclists.", 1, 0, 0),

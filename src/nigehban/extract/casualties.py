@@ -375,6 +375,9 @@ _NOT_COUNTED = re.compile(
     r"trucks?|buildings?|schools?|times?|sides|cows?|cattle|animals|goats?|sheep|buffalo(?:e?s)?|donkeys?|of\s+(?:them|his|their|whom))\b",
     re.IGNORECASE,
 )
+_ANIMALS = re.compile(
+    r"(?i)\b(?:cows?|cattle|animals|goats?|sheep|buffalo(?:e?s)?|donkeys?|camels?|horses?|livestock)\b"
+)
 _THING = re.compile(
     r"(?i)\b(?:attack|building|vehicle|car|bus|truck|house|home|school|shop|office|bridge|tower|pylon|pipeline|"
     r"line|track|station|post|checkpost|mosque|church|shrine|market|road|area|town|city|village|power|supply|"
@@ -400,6 +403,8 @@ def _count_at(segment: str, match: re.Match[str], offset: int, *, after: bool) -
     noun_end = noun_start + (len(noun_match.group(0)) - len(noun) if noun_match else 0) + len(head_text.rstrip())
     if re.search(r"(?i)\b(?:no|aged?|ages)\s+(?:[\w-]+\s*(?:,|and)\s*)*$", segment[: match.start()]):
         return None, noun_end  # "no one", "aged six and eight"
+    if _ANIMALS.search(head_text):
+        return None, noun_end  # "eight of the shepherd's sheep were killed"
     if _GROUP_SIZE.match(segment, match.end()):
         return None, noun_end  # "the 13-man committee", "a five-member team": the size of a body, not victims
     if word.startswith(("both", "them")) and not after:
@@ -459,6 +464,7 @@ _BODY_FOUND = re.compile(
     r"|^\s*(?:[\w-]+\s+){0,2}?body\s+of\s+[^.;]{1,60}?\s+(?:found|recovered|dumped)\b",  # a headline
     re.IGNORECASE,
 )
+_OF_A_NUMBER = re.compile(r"\s+of\s+(?:at\s+least\s+|some\s+|about\s+)?(?:\d|" + _WORD_NUMBER + r"\b)", re.IGNORECASE)
 _CLAIMED_THE = re.compile(r"\b(?:claimed|claiming|claims|took|taking|consumed)\s+the\s+$", re.IGNORECASE)
 _BODIES_OF = re.compile(r"\bbodies\s+of\s+", re.IGNORECASE)
 # The dead listed after the word: "The deceased included two policemen and a child", "The dead included nine
@@ -853,7 +859,9 @@ _INCLUDED_ABBREVIATION = re.compile(
 
 # "At least 29 people, including 13 assailants, were killed": the attackers are among the count
 _INCLUDING_ATTACKERS = re.compile(
-    r"\b(?:including|incl\.?)\s+(?:the\s+|all\s+(?:the\s+)?)?(?P<n>\d+|" + _WORD_NUMBER + r")\s+"
+    r"\b(?:including|incl\.?)\s+(?:[^,;.()]{1,40}?\s+and\s+)?(?:the\s+|all\s+(?:the\s+)?)?(?P<n>\d+|"
+    + _WORD_NUMBER
+    + r")\s+"
     r"(?:of\s+the\s+)?(?:suicide\s+)?"
     r"(?:assailants|attackers|militants|gunmen|terrorists|bombers|perpetrators|insurgents)\b",
     re.IGNORECASE,
@@ -932,11 +940,12 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         accumulate = " also " in accumulate_window or "another" in accumulate_window
         # counts after the word: "killing 25", "shot dead two engineers", "left 5 dead" handled below
         passive = _PASSIVE_BEFORE.search(text[max(0, keyword.start() - 40) : keyword.start()])
-        # "the blast claimed the lives of 12 people": the count after "of"
-        lives_of = word == "lives" and bool(
-            _CLAIMED_THE.search(text, max(0, keyword.start() - 30), keyword.start())
+        # "the blast claimed the lives of 12 people", "resulted in the deaths of 12 people": the count after "of"
+        lives_of = bool(
+            word == "lives"
+            and _CLAIMED_THE.search(text, max(0, keyword.start() - 30), keyword.start())
             and re.match(r"\s+of\s", text[keyword.end() :])
-        )
+        ) or bool(word == "deaths" and _OF_A_NUMBER.match(text, keyword.end()))
         if not mentions and (_ACTIVE_AFTER.match(word) or lives_of) and not passive:
             stop = keywords[index + 1].start() if index + 1 < len(keywords) else len(text)
             begin = keyword.end()
