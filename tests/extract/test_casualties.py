@@ -84,6 +84,10 @@ def _values(text: str) -> dict[str, object]:
             0,
         ),
         ("A bomb killed one man. Eight of the shepherd's sheep were killed.", 1, 0, 0),
+        # "four of his associates" after the verb; "Both were killed"
+        ("Militants fired on a peace committee chief's car, killing the chief and four of his associates.", 5, 0, 0),
+        ("Gunmen opened fire on a Chinese tourist and a Pakistani civilian. Both were killed in the attack.", 2, 0, 0),
+        ("Both sides clashed and two were killed.", 2, 0, 0),
         # police situation reports: a belt number and a date count nobody; a role in brackets; an officer by rank
         ("Resultantly HC Ali Khan No. 123 embraced shahadat while Ct. Asif Nawaz got injured.", 1, 0, 1),
         ("On 30.11.2023 evening, ASI Sardar Ali of PS Hayatabad was shot dead by two motorcyclists.", 1, 0, 0),

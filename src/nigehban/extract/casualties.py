@@ -375,6 +375,12 @@ _NOT_COUNTED = re.compile(
     r"trucks?|buildings?|schools?|times?|sides|cows?|cattle|animals|goats?|sheep|buffalo(?:e?s)?|donkeys?|of\s+(?:them|his|their|whom))\b",
     re.IGNORECASE,
 )
+_BOTH_PEOPLE = re.compile(r"\s+(?:of\s+them\s+)?(?:were|have\s+been|had\s+been|later\s+died|died)\b", re.IGNORECASE)
+_OF_HIS_PEOPLE = re.compile(
+    r"\s+of\s+(?:his|her|their)\s+(?:[\w-]+\s+)?(?:associates|companions|guards|bodyguards|colleagues|relatives"
+    r"|sons|brothers|family\s+members|men|followers|supporters|workers|friends)\b",
+    re.IGNORECASE,
+)
 _ANIMALS = re.compile(
     r"(?i)\b(?:cows?|cattle|animals|goats?|sheep|buffalo(?:e?s)?|donkeys?|camels?|horses?|livestock)\b"
 )
@@ -407,8 +413,8 @@ def _count_at(segment: str, match: re.Match[str], offset: int, *, after: bool) -
         return None, noun_end  # "eight of the shepherd's sheep were killed"
     if _GROUP_SIZE.match(segment, match.end()):
         return None, noun_end  # "the 13-man committee", "a five-member team": the size of a body, not victims
-    if word.startswith(("both", "them")) and not after:
-        return None, noun_end  # "both sides clashed": only "injuring both", "killing them both" count
+    if word.startswith(("both", "them")) and not after and not _BOTH_PEOPLE.match(segment, match.end()):
+        return None, noun_end  # "both sides clashed": only "injuring both", "killing them both", "Both were" count
     if (
         word.isdecimal()
         and re.search(r"(?i)\b(?:at|around|about)\s*$", segment[: match.start("num")])
@@ -429,9 +435,12 @@ def _count_at(segment: str, match: re.Match[str], offset: int, *, after: bool) -
             return None, noun_end
         if re.match(r"(?i)\w+s\b", head[-1]) and not re.match(r"(?i)(?:police|levies|FC|security|boss)", head[-1]):
             return None, noun_end  # "the militants": not one person
-    elif (_NOT_COUNTED.match(segment, match.end()) and not word.startswith("both")) or (
-        word.isdecimal() and len(word) == 4 and word.startswith(("19", "20"))
-    ):
+    elif (
+        _NOT_COUNTED.match(segment, match.end())
+        and not word.startswith("both")
+        # after the verb, "killing the chief and four of his associates" counts them
+        and not (after and _OF_HIS_PEOPLE.match(segment, match.end()))
+    ) or (word.isdecimal() and len(word) == 4 and word.startswith(("19", "20"))):
         return None, noun_end
     perpetrator = bool(_PERPETRATOR.search(head_text)) and not re.search(r"(?i)\bvictims?\b", head_text)
     security = _names_security(head_text)
