@@ -84,6 +84,15 @@ def _values(text: str) -> dict[str, object]:
             0,
         ),
         ("A bomb killed one man. Eight of the shepherd's sheep were killed.", 1, 0, 0),
+        # a named victim's companions, each with a name; not the source of the report
+        (
+            "Militants attacked the elder's house, killing him, his security man, Laiq Khan, and his driver, "
+            "Nasrullah Jan.",
+            3,
+            0,
+            0,
+        ),
+        ("Gunmen killed him, his father said.", 1, 0, 0),
         # "four of his associates" after the verb; "Both were killed"
         ("Militants fired on a peace committee chief's car, killing the chief and four of his associates.", 5, 0, 0),
         ("Gunmen opened fire on a Chinese tourist and a Pakistani civilian. Both were killed in the attack.", 2, 0, 0),

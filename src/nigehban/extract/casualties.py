@@ -584,10 +584,12 @@ _NOT_PERSON_NAME = re.compile(
 
 # The people with a named victim: "shot and killed Agha Jaffri and his companion", "killing Begum and her five
 # family members"
+_APPOSED_NAME = re.compile(r"\s*,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3}(?=\s*(?:,|\.|$|\s+and\b))")
 _COMPANIONS = re.compile(
-    r"\s*,?\s+and\s+(?:his|her)\s+(?:(?P<n>\d{1,2}|" + _WORD_NUMBER + r")\s+)?(?P<who>(?:[\w-]+\s+)?"
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:his|her)\s+(?:(?P<n>\d{1,2}|" + _WORD_NUMBER + r")\s+)?(?P<who>(?:[\w-]+\s+)?"
     r"(?:companions?|bodyguards?|guards?|gunm[ae]n|drivers?|sons?|daughters?|brothers?|nephews?|friends?|colleagues?"
-    r"|wife|father|mother|family\s+members|relatives|children|associates?|cousins?))\b",
+    r"|wife|father|mother|family\s+members|relatives|children|associates?|cousins?|security\s+(?:man|men|guards?)))\b"
+    r"(?!\s+(?:said|says|told|added|stated|confirmed)\b)",  # "killed him, his father said": the source
     re.IGNORECASE,
 )
 _HE_OR_SHE = re.compile(r"\b(?:he|she)\s+(?:later\s+|also\s+|subsequently\s+|instantly\s+)?$", re.IGNORECASE)
@@ -627,11 +629,17 @@ def _one_person(
         named = _NAMED_OBJECT.match(text, keyword.end())
         if named and not _NOT_PERSON_NAME.match(named.group(0).strip()):
             found = [_Count(1, False, False, named.start(), named.end(), named.group(0))]
-            companions = _COMPANIONS.match(text, named.end())
-            if companions is not None:  # "killing Begum and her five family members": six
+            # "killing Begum and her five family members": six; "killing him, his security man, Laiq Khan, and
+            # his driver, Nasrullah Jan": three
+            position = named.end()
+            while (companions := _COMPANIONS.match(text, position)) is not None:
                 number = parse_number(companions["n"]) if companions["n"] else 1
-                if number is not None:
-                    found.append(_Count(number, False, False, companions.start(), companions.end(), companions["who"]))
+                if number is None:
+                    break
+                found.append(_Count(number, False, False, companions.start(), companions.end(), companions["who"]))
+                position = companions.end()
+                name = _APPOSED_NAME.match(text, position)  # the companion's name: ", Laiq Khan"
+                position = name.end() if name else position
             return found
     return []
 
