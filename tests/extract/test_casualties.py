@@ -93,6 +93,8 @@ def _values(text: str) -> dict[str, object]:
             0,
         ),
         ("Gunmen killed him, his father said.", 1, 0, 0),
+        # an event note's "Fatalities: N" is the total of the deaths it has told
+        ("1 policeman killed, 2 militants killed in return fire. Fatalities: 3.", 1, 2, 0),
         # "four of his associates" after the verb; "Both were killed"
         ("Militants fired on a peace committee chief's car, killing the chief and four of his associates.", 5, 0, 0),
         ("Gunmen opened fire on a Chinese tourist and a Pakistani civilian. Both were killed in the attack.", 2, 0, 0),

@@ -292,6 +292,16 @@ def test_a_group_named_for_its_record_is_not_the_attacker() -> None:
     assert official_name["perpetrator"].value == "Tehrik-i-Taliban Pakistan"  # the state's name for the TTP
 
 
+def test_tjp_is_tehreek_e_jihad_only_as_the_actor() -> None:
+    texts = [
+        "On 12 July 2023, TJP militants stormed Zhob Cantonment. 9 soldiers and 5 militants were killed.",
+        "Gunmen shot dead a leader of the Tehreek-e-Jafaria Pakistan (TJP) in Karachi.",
+    ]
+    actor, party = classify(texts)
+    assert actor["perpetrator"].value == "Tehreek-e-Jihad Pakistan"
+    assert party["perpetrator"].value == "Unknown"  # the Shia party, the victims'
+
+
 def test_pro_taliban_militants_are_a_weak_attribution_to_the_ttp() -> None:
     texts = [
         "Pro-Taliban militants attacked a convoy near the Afghan border, killing two soldiers.",

@@ -1,10 +1,10 @@
 """Reports in the styles the GTD summaries lack: headlines, wire stories, agency and dataset notes.
 
-``tests/fixtures/reports_other_styles.jsonl`` holds 362 short reports of real attacks written by the
+``tests/fixtures/reports_other_styles.jsonl`` holds 377 short reports of real attacks written by the
 contributors in those styles (wire stories with datelines, headlines, "On 5 March 2019, ..." notes with
 "(Tank, KP)" locations, police messages), each with the date, district, victims killed and perpetrator
 the text supports (``null`` where the text does not say: a headline's date, a city spanning districts), and for
-61 of them the attackers killed (the holdout scores the total killed).
+65 of them the attackers killed (the holdout scores the total killed).
 The extraction rules for these styles were written against the first 92, so the scores are a regression
 guard, not an estimate. Eight batches of 15 were written afterwards and read once before any change: f1-f15
 had one checked value of 60 wrong (the toll of an earlier siege), g1-g15 four of 51 (a landmark named after
@@ -28,7 +28,9 @@ missed ("three attackers were killed and two others blew themselves up"; and in 
 being killed"), b1-b15 (GTD's later style again) none of 69, and d1-d15 (mixed styles) one of 59 ("Karachi
 University (Karachi East, Sindh)": the dataset's district in brackets), o1-o15 (police and levies
 situation reports) four of 60 (a belt number "No. 123" and a date "30.11.2023" read as counts, "Constable
-Muhammad Riaz (escort) martyred", "Captain and 02 soldiers shaheed"); the others since fixed. The misses
+Muhammad Riaz (escort) martyred", "Captain and 02 soldiers shaheed"), ac1-ac15 (an event dataset's notes
+again) three of 63 ("TJP militants stormed" twice: the acronym is also the Shia party's; "1 policeman killed,
+2 militants killed in return fire. Fatalities: 3."); the others since fixed. The misses
 are listed in the failure message.
 """
 
@@ -56,7 +58,7 @@ def test_headlines_wire_stories_and_notes() -> None:
     boundaries = BoundarySet.from_files(district=shared_data("geo") / "pak_adm2_districts.geojson")
     extractor = Extractor(resolver=Resolver(boundaries=boundaries, gazetteer=Gazetteer.build(boundaries=boundaries)))
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 362
+    assert len(rows) == 377
     checked: dict[str, int] = {"date": 0, "district": 0, "killed": 0, "perpetrator": 0, "killed_perpetrators": 0}
     misses: list[str] = []
     for row in rows:
@@ -70,7 +72,7 @@ def test_headlines_wire_stories_and_notes() -> None:
             checked[field] += 1
             if line[field] != expected:
                 misses.append(f"{row['id']} {field}: {line[field]!r}, expected {expected!r}")
-    assert checked == {"date": 266, "district": 334, "killed": 356, "perpetrator": 357, "killed_perpetrators": 61}
+    assert checked == {"date": 280, "district": 349, "killed": 371, "perpetrator": 372, "killed_perpetrators": 65}
     # three known misses: "killing 26 persons, including 10 attackers" (16 victims), Karachi University
     # (East Karachi) placed at the city's point, and the MQM named as victims taken for the attacker (k3)
     assert len(misses) <= 3, misses

@@ -1037,6 +1037,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         evidence_start = min(m.start for m in [*mentions, _Count(None, False, False, keyword.start(), 0)])
         evidence_end = max(keyword.end(), *(m.end for m in mentions))
         evidence = Evidence(evidence_start, evidence_end, text[evidence_start:evidence_end])
+        if word == "fatalities" and len(mentions) == 1 and mentions[0].number is not None:
+            known = (tallies["killed"].value or 0) + (tallies["killed_perpetrators"].value or 0)
+            if 0 < mentions[0].number <= known:
+                continue  # "1 policeman killed, 2 militants killed in return fire. Fatalities: 3": the total
         victims = [m for m in mentions if not m.perpetrator]
         attackers = [m for m in mentions if m.perpetrator]
         for group, name in ((victims, kind), (attackers, f"{kind}_perpetrators")):

@@ -447,9 +447,16 @@ _PRO_TALIBAN_SCORE = 0.72
 _PRO_TALIBAN_NAME = "pro-Taliban"  # a marker until scored
 
 
+# "TJP" is also the Shia party Tehrik-e-Jafaria Pakistan, often named as the victims' party: the acronym is
+# Tehreek-e-Jihad Pakistan only as the actor ("TJP militants stormed", "TJP claimed").
+_TJP_ACTOR = re.compile(r"\bTJP(?=\s+(?:militants?|fighters?|terrorists?|attackers?|gunmen|claimed|has\s+claimed))")
+
+
 def _group_mentions(text: str) -> list[tuple[int, int, str]]:
     matcher = _group_matcher()
     found: list[tuple[int, int, str]] = []
+    for m in _TJP_ACTOR.finditer(text):
+        found.append((m.start(), m.end(), "Tehreek-e-Jihad Pakistan"))
     for m in _PRO_TALIBAN.finditer(text):
         found.append((m.start(), m.end(), _PRO_TALIBAN_NAME))
     for pattern in (matcher.sensitive, matcher.insensitive):
