@@ -93,6 +93,9 @@ def _values(text: str) -> dict[str, object]:
             0,
         ),
         ("Gunmen killed him, his father said.", 1, 0, 0),
+        # a bare count after "and" is the same people as the count before it
+        ("In retaliation, soldiers killed eight attackers and injured three.", 0, 8, 0),
+        ("The blast killed two soldiers and injured three.", 2, 0, 3),
         # an event note's "Fatalities: N" is the total of the deaths it has told
         ("1 policeman killed, 2 militants killed in return fire. Fatalities: 3.", 1, 2, 0),
         # "four of his associates" after the verb; "Both were killed"

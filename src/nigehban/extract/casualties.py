@@ -978,6 +978,16 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                 re.IGNORECASE,
             ):
                 mentions = _counts(segment, begin, after=True)
+                if (
+                    mentions
+                    and last
+                    and all(m.perpetrator for m in last)
+                    and all(not m.noun.strip() for m in mentions)
+                    and index > 0
+                    and re.fullmatch(r"\s+(?:[\w-]+\s+){1,4}and\s+", text[keywords[index - 1].end() : keyword.start()])
+                ):
+                    # "killed eight attackers and injured three": the same people
+                    mentions = [dataclasses.replace(m, perpetrator=True) for m in mentions]
         if not mentions and _ACTIVE_AFTER.match(word) and not passive and _THEM.match(text, keyword.end()):
             mentions = _earlier_victims(text, keyword.start(), previous_end)
         if not mentions and _ACTIVE_AFTER.match(word) and not passive:
