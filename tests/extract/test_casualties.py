@@ -180,6 +180,15 @@ def test_evidence_spans_point_into_the_text() -> None:
         assert text[evidence.start : evidence.end] == evidence.text
     assert found["killed"].evidence is not None
     assert "25" in found["killed"].evidence.text
+    # read with brackets, abbreviations' full stops and belt numbers blanked, but quoted as written
+    text = "On 30.11.2023, Two (02) FC personnel were martyred while Ct. Asif Nawaz No. 123 got injured."
+    found = extract_casualties(text)
+    assert (found["killed"].value, found["wounded"].value) == (2, 1)
+    for name in ("killed", "wounded"):
+        evidence = found[name].evidence
+        assert evidence is not None
+        assert text[evidence.start : evidence.end] == evidence.text
+    assert "(02)" in found["killed"].evidence.text
 
 
 def test_silence_is_zero_with_low_confidence() -> None:

@@ -910,6 +910,7 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     """Killed, wounded (victims and attackers), killed security forces and duration read from ``text``."""
     tallies = {name: _Tally() for name in ("killed", "killed_perpetrators", "wounded", "wounded_perpetrators")}
     security = _Tally()
+    original = text  # read below with brackets, abbreviations' stops and non-counts blanked; evidence quotes this
     # "Two Frontier Corps (FC) personnel were killed", "Three (03) FC personnel": brackets read as blank (offsets kept)
     text = _ABBREVIATION.sub(lambda match: " " * len(match.group(0)), text)
     # ... and the one closing an "including" part: "Four policemen, including a Deputy Superintendent of Police
@@ -1151,4 +1152,12 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
             out["duration_hours"] = FieldValue(
                 value, 0.7, Evidence(duration.start(), duration.end(), duration.group(0))
             )
-    return out
+    return {
+        name: field
+        if field.evidence is None
+        else dataclasses.replace(
+            field,
+            evidence=dataclasses.replace(field.evidence, text=original[field.evidence.start : field.evidence.end]),
+        )
+        for name, field in out.items()
+    }

@@ -444,6 +444,7 @@ class PlaceExtractor:
     def _unknown_in_district(
         self, text: str, match: re.Match[str], within: Resolution | None
     ) -> tuple[Resolution, Evidence, str | None, float] | None:
+        """The district named right after a name the gazetteer does not know ("Boya, North Waziristan")."""
         parent, parent_end = _parent(text, match.end(), False)
         if parent is None or parent_end is None or not self._known_name(parent):
             return None
@@ -480,8 +481,8 @@ class PlaceExtractor:
                     break
             if name is None:
                 # a village unknown to the gazetteer in a district that is known: "in general area Boya, North
-                # Waziristan District", "at Government High School, Peshawar"
-                # (taken when no known place is named in the text)
+                # Waziristan District", "at Government High School, Peshawar" (taken when no district is found
+                # by a known name)
                 if village is None and not (possessive or journey):
                     village = self._unknown_in_district(text, match, within)
                 continue
