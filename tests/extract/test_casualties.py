@@ -188,7 +188,9 @@ def test_evidence_spans_point_into_the_text() -> None:
         evidence = found[name].evidence
         assert evidence is not None
         assert text[evidence.start : evidence.end] == evidence.text
-    assert "(02)" in found["killed"].evidence.text
+    killed = found["killed"].evidence
+    assert killed is not None
+    assert "(02)" in killed.text
 
 
 def test_silence_is_zero_with_low_confidence() -> None:
