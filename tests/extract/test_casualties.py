@@ -96,6 +96,8 @@ def _values(text: str) -> dict[str, object]:
         # a bare count after "and" is the same people as the count before it
         ("In retaliation, soldiers killed eight attackers and injured three.", 0, 8, 0),
         ("The blast killed two soldiers and injured three.", 2, 0, 3),
+        # the bomber among the dead, named second
+        ("At least 20 people, including Khanzada and the bomber, were killed in the blast.", 19, 1, 0),
         # an event note's "Fatalities: N" is the total of the deaths it has told
         ("1 policeman killed, 2 militants killed in return fire. Fatalities: 3.", 1, 2, 0),
         # "four of his associates" after the verb; "Both were killed"

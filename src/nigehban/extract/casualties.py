@@ -241,7 +241,9 @@ _RESUMED = re.compile(
     re.IGNORECASE,
 )
 _INCLUDING_BOMBER = re.compile(
-    r"\bincluding\s+(?:the|a)\s+(?:suicide\s+)?(?:bomber|attacker|assailant)\b", re.IGNORECASE
+    # "including the bomber", "including Khanzada and the bomber"
+    r"\bincluding\s+(?:[^,;.()]{1,40}?\s+and\s+)?(?:the|a)\s+(?:suicide\s+)?(?:bomber|attacker|assailant)\b",
+    re.IGNORECASE,
 )
 _DURATION = re.compile(
     r"\b(?:lasted|lasting|for|continued\s+for|went\s+on\s+for|raged\s+for|after)\s+(?:at\s+least\s+|about\s+|around\s+|"
