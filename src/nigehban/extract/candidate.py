@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-__all__ = ["CANDIDATE_FIELDS", "Candidate", "Document", "Evidence", "Extraction", "FieldValue"]
+__all__ = ["CANDIDATE_FIELDS", "Candidate", "Document", "Evidence", "Extraction", "FieldValue", "quoted_from"]
 
 CANDIDATE_FIELDS = (
     "date",
@@ -55,6 +55,19 @@ class FieldValue:
     value: Any
     confidence: float
     evidence: Evidence | None = None
+
+
+def quoted_from(fields: dict[str, FieldValue], text: str) -> dict[str, FieldValue]:
+    """``fields`` with their evidence quoted from ``text``: for values read from a copy of the text with some
+    characters blanked (offsets kept), so that the evidence shows what the document says."""
+    return {
+        name: field
+        if field.evidence is None
+        else dataclasses.replace(
+            field, evidence=dataclasses.replace(field.evidence, text=text[field.evidence.start : field.evidence.end])
+        )
+        for name, field in fields.items()
+    }
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from nigehban.extract.candidate import Evidence, FieldValue
+from nigehban.extract.candidate import Evidence, FieldValue, quoted_from
 
 __all__ = ["extract_casualties", "parse_number"]
 
@@ -374,7 +374,7 @@ _PERSON = re.compile(
 _NOT_COUNTED = re.compile(
     r"[\s-]*(?:years?|months?|weeks?|days?|hours?|hrs|minutes?|km|kilometers?|kilometres?|kg|am|pm|a\.m|p\.m|percent|%|"
     r"miles?|metres?|meters?|feet|rounds?|shells?|rockets?|mortars?|bombs?|vehicles?|houses?|shops?|cars?|"
-    r"trucks?|buildings?|schools?|times?|sides|cows?|cattle|animals|goats?|sheep|buffalo(?:e?s)?|donkeys?|of\s+(?:them|his|their|whom))\b",
+    r"trucks?|buildings?|schools?|times?|sides|of\s+(?:them|his|their|whom))\b",  # animals: _ANIMALS
     re.IGNORECASE,
 )
 _BOTH_PEOPLE = re.compile(r"\s+(?:of\s+them\s+)?(?:were|have\s+been|had\s+been|later\s+died|died)\b", re.IGNORECASE)
@@ -383,6 +383,7 @@ _OF_HIS_PEOPLE = re.compile(
     r"|sons|brothers|family\s+members|men|followers|supporters|workers|friends)\b",
     re.IGNORECASE,
 )
+# Animals are nobody, right after the number ("three cows") or after "of the" ("eight of the shepherd's sheep")
 _ANIMALS = re.compile(
     r"(?i)\b(?:cows?|cattle|animals|goats?|sheep|buffalo(?:e?s)?|donkeys?|camels?|horses?|livestock)\b"
 )
@@ -1154,12 +1155,4 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
             out["duration_hours"] = FieldValue(
                 value, 0.7, Evidence(duration.start(), duration.end(), duration.group(0))
             )
-    return {
-        name: field
-        if field.evidence is None
-        else dataclasses.replace(
-            field,
-            evidence=dataclasses.replace(field.evidence, text=original[field.evidence.start : field.evidence.end]),
-        )
-        for name, field in out.items()
-    }
+    return quoted_from(out, original)

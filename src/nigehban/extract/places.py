@@ -40,7 +40,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from nigehban.extract.candidate import Evidence, FieldValue
+from nigehban.extract.candidate import Evidence, FieldValue, quoted_from
 from nigehban.geo.gazetteer import place_key
 from nigehban.geo.resolution import PlaceQuery, Resolution
 from nigehban.geo.resolver import Resolver
@@ -177,19 +177,7 @@ class PlaceExtractor:
         """
         plain = _HASHTAG.sub(" ", text)  # the mark blank, so that offsets stay the text's
         fields = self._extract(plain)
-        if plain == text:
-            return fields
-        return {
-            name: dataclasses.replace(
-                field,
-                evidence=Evidence(
-                    field.evidence.start, field.evidence.end, text[field.evidence.start : field.evidence.end]
-                ),
-            )
-            if field.evidence is not None
-            else field
-            for name, field in fields.items()
-        }
+        return fields if plain == text else quoted_from(fields, text)
 
     def _extract(self, text: str) -> dict[str, FieldValue]:
         first: tuple[Resolution, Evidence, str | None, float] | None = None
@@ -378,17 +366,21 @@ class PlaceExtractor:
         pcode = districts.pop()
         return dataclasses.replace(resolution, district_pcode=pcode, district=gazetteer.district_names.get(pcode))
 
+    def _districts_named(self, name: str) -> set[str]:
+        """The districts that have ``name`` as their own name or alias (not a GeoNames alternate)."""
+        return {
+            match.place.district_pcode or match.place.name
+            for match in self.resolver.gazetteer.lookup(name)
+            if match.place.kind == "district" and match.name_kind != "alternate"
+        }
+
     def _own_district(self, place: str | None, resolution: Resolution) -> Resolution:
         """A place that is itself a district's name ("Kohat", "Tank", "Buner"), resolved into another district
         that does not hold it ("in Tank, South Waziristan", "in Buner, Khyber Agency", "Kohat, Khyber"): the
         district named exactly wins over the name beside it, which is a neighbour or a province's short form."""
         if place is None or resolution.district_pcode is None:
             return resolution
-        districts = {
-            match.place.district_pcode or match.place.name
-            for match in self.resolver.gazetteer.lookup(place)
-            if match.place.kind == "district" and match.name_kind != "alternate"
-        }
+        districts = self._districts_named(place)
         if len(districts) != 1 or resolution.district_pcode in districts:
             return resolution
         own = self.resolver.resolve(PlaceQuery(place=place))
@@ -406,16 +398,10 @@ class PlaceExtractor:
         (The resolver keeps a stated province against a *place* named elsewhere -- most such places are
         namesakes -- and so do the importers; a district's name is distinct enough to outweigh it.)
         """
-        gazetteer = self.resolver.gazetteer
         for name in names:
             if name is None:
                 continue
-            districts = {
-                match.place.district_pcode or match.place.name
-                for match in gazetteer.lookup(name)
-                if match.place.kind == "district" and match.name_kind != "alternate"
-            }
-            if len(districts) != 1:
+            if len(self._districts_named(name)) != 1:
                 continue
             resolution = self.resolver.resolve(PlaceQuery(place=name))
             if resolution.district_pcode is not None and resolution.province != _canonical_or_none(province):
