@@ -862,10 +862,25 @@ class Nigehban:
         if into_review:
             from nigehban.extract.review import queue_files
 
-            return queue_files(paths, engine=self.ready(), extractor=extractor, actor=self.actor, progress=progress)
-        if output is None:
+            report = queue_files(paths, engine=self.ready(), extractor=extractor, actor=self.actor, progress=progress)
+        elif output is None:
             raise ValueError("give output= (a JSON lines file) or into_review=True")
-        return extract_files(paths, output=output, extractor=extractor, progress=progress)
+        else:
+            report = extract_files(paths, output=output, extractor=extractor, progress=progress)
+        report.warnings.extend(self.extraction_warnings())
+        return report
+
+    def extraction_warnings(self) -> list[str]:
+        """What an extraction run on this store lacks, before it starts (also in its report's ``warnings``).
+
+        Without district boundaries every incident's district is null.
+        """
+        if self.boundary_set().districts:
+            return []
+        return [
+            "the store has no district boundaries, so no incident has a district (only province and "
+            "coordinates): import them first with `nigehban geo import-boundaries PATH --level district`"
+        ]
 
     # review queue --------------------------------------------------------------------------------
 
@@ -949,7 +964,7 @@ class Nigehban:
         """
         from nigehban.extract.batch import PARTITION_SIZE, extract_partitioned
 
-        return extract_partitioned(
+        report = extract_partitioned(
             paths,
             output=output,
             resolver=self.resolver(),
@@ -958,6 +973,8 @@ class Nigehban:
             partition_size=partition_size or PARTITION_SIZE,
             progress=progress,
         )
+        report.warnings.extend(self.extraction_warnings())
+        return report
 
     # facility protection -------------------------------------------------------------------------
 

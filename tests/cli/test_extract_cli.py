@@ -51,6 +51,21 @@ def test_extract_json_lines_text_and_html(run_cli: RunCli, database_url: str, tm
     assert "problem: feed.jsonl:2: not a JSON object" in result.stderr
     assert "problem: note.txt: not valid UTF-8" in result.stderr
     assert "4 documents" in result.stderr
+    assert "warning" not in result.stderr
+
+
+def test_a_store_without_district_boundaries_is_warned_of_before_the_run(run_cli: RunCli, tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'n.db'}"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "q1", "text": "A bomb killed two policemen in Quetta."}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run_cli("--db", database, "extract", str(feed), "--output", str(out))
+    assert result.exit_code == 0, result
+    assert "warning: the store has no district boundaries" in result.stderr
+    assert "nigehban geo import-boundaries PATH --level district" in result.stderr
+    assert result.stderr.index("warning") < result.stderr.index("1 documents")
+    (incident,) = json.loads(out.read_text(encoding="utf-8"))["incidents"]
+    assert (incident["province"], incident["district"], incident["killed"]) == ("Balochistan", None, 2)
 
 
 def test_missing_input_and_review_queue(run_cli: RunCli, tmp_path: Path) -> None:

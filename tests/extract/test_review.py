@@ -224,6 +224,8 @@ def test_extract_into_review_queues_attack_reports(app: Nigehban, tmp_path: Path
     assert report.output == "review queue"
     assert (report.documents, report.attacks, report.incidents) == (3, 1, 1)
     assert len(report.problems) == 1
+    assert report.warnings == app.extraction_warnings()  # an empty store: no district for anyone
+    assert "no district boundaries" in report.warnings[0]
     (item,) = app.review_list()
     assert item.document_id == "n1"
     assert item.value("date") == dt.date(2013, 5, 1)

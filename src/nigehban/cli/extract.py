@@ -49,6 +49,11 @@ def extract(
             "[bold red]error:[/] --workers/--scheduler write a file: use them with --output, not --into-review"
         )
         raise typer.Exit(2)
+    if output is None and not into_review:
+        console.print("[bold red]error:[/] --output is required")
+        raise typer.Exit(2)
+    for warning in get_app(ctx).extraction_warnings():  # before a long run, not after it
+        console.print(f"[bold yellow]warning:[/] {warning}")
     if into_review:
         with progress_bar("extracting", unit_bytes=False) as progress:
             queued = get_app(ctx).extract(inputs, into_review=True, progress=progress)
@@ -60,9 +65,7 @@ def extract(
             f"documents report no attack (not queued), {len(queued.problems):,} with problems"
         )
         return
-    if output is None:
-        console.print("[bold red]error:[/] --output is required")
-        raise typer.Exit(2)
+    assert output is not None  # checked above, before the warnings
     app = get_app(ctx)
     with progress_bar("extracting", unit_bytes=False) as progress:
         if workers is not None or scheduler is not None:

@@ -215,6 +215,8 @@ class ExtractReport:
     mentions: int = 0
     problems: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    """About the run as a whole, not one document: for example that the store has no district boundaries."""
 
     @property
     def documents_per_second(self) -> float:
