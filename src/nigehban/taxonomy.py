@@ -122,6 +122,11 @@ PROVINCES: dict[str, tuple[str, ...]] = {
         "Khyber Paktunkhwa",  # misspellings in GTD's summaries
         "Khyber Pakhunkhwa",
         "Khyber Pakhtunkwha",
+        "Khyber Pukhtunkhwa",  # ... and in the Pakistani press
+        "Khyber Pakhtoonkhwa",
+        "Khyber Pukhtoonkhwa",
+        "Khyber Pakhtunkhawa",
+        "Pukhtunkhwa",
     ),
     "Punjab": ("Punjab province", "Panjab"),
     "Sindh": ("Sind", "Sindh province"),

@@ -273,6 +273,29 @@ def test_number_words() -> None:
         ),
         # the size of a body is not a toll
         ("A deputy of the 13-man committee of the Tehrik-e-Taliban Pakistan (TTP) was killed in an attack.", 1, 0),
+        # a day of the month is not a count
+        ("Dera Bugti: On June 4, two FC personnel were martyred when their vehicle struck a landmine.", 2, 0),
+        ("On 4 June, two FC personnel were martyred when their vehicle struck a landmine.", 2, 0),
+        # attackers counted as a group, all killed
+        (
+            "At least 141 people were martyred when militants stormed the school. All seven attackers, who were "
+            "wearing suicide vests, were killed during the operation.",
+            141,
+            7,
+        ),
+        ("9 soldiers were killed and 5 injured; security forces killed all 5 attackers. Fatalities: 14.", 9, 5),
+        ("2 police and 2 civilians were killed. All 3 attackers were killed by police. Fatalities: 7.", 4, 3),
+        ("Khanzada, a DSP and 17 others were killed. Both bombers died in the blasts. Fatalities: 21.", 19, 2),
+        ("Eleven people were killed. Two of the attackers blew themselves up, while the others escaped.", 11, 2),
+        (
+            "Five persons were killed when two suicide bombers attempted to storm the compound. One bomber was shot "
+            "dead by the guards at the gate and the other blew himself up.",
+            5,
+            2,
+        ),
+        # a toll that rose, with the bomber in it
+        ("The death toll from Monday's suicide bombing rose to 101, including the bomber, on Tuesday.", 100, 1),
+        ("There were 28 fatalities after a child suicide bomber detonated his explosives.", 27, 1),
     ],
 )
 def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators: int) -> None:

@@ -54,6 +54,41 @@ MONDAY = dt.date(2013, 5, 6)
         # the day of a statement is not the attack's, unless no other day is named
         ("Officials said on Monday that 63 had died from Sunday's bombing in Khar.", MONDAY, dt.date(2013, 5, 5)),
         ("Police said on Monday that two men were shot dead in Kohat.", MONDAY, dt.date(2013, 5, 6)),
+        # ... nor the day a claim came or a toll rose
+        (
+            "KHAR (Reuters) - ISKP claimed responsibility on Monday for a bombing at a rally a day earlier. The "
+            "bomber blew himself up on Sunday afternoon.",
+            MONDAY,
+            dt.date(2013, 5, 5),
+        ),
+        (
+            "The death toll from a bomb in Quetta rose to 84 on Monday, officials said. The bomb exploded on Saturday "
+            "evening on Kirani Road.",
+            MONDAY,
+            dt.date(2013, 5, 4),
+        ),
+        (
+            "The toll rose to 88 worshippers on Monday, officials said, a day after a bomber struck Sunday evening.",
+            MONDAY,
+            dt.date(2013, 5, 5),
+        ),
+        # a cited source's date is when the report appeared, not the attack
+        (
+            "Source: Dawn; Reuters (15 July 2021). On 14 July 2021 a coach carrying engineers plunged into a ravine.",
+            None,
+            dt.date(2021, 7, 14),
+        ),
+        (
+            "Source summary (Dawn; The News, 11 January 2013): On the evening of 10 January 2013, a suicide bomber "
+            "blew himself up inside a snooker hall on Alamdar Road, Quetta.",
+            None,
+            dt.date(2013, 1, 10),
+        ),
+        (
+            "Headline: 'Suicide blast at shrine kills 88' (Dawn, 17 Feb 2017). The bomber struck on Thursday evening.",
+            None,
+            dt.date(2017, 2, 16),
+        ),
     ],
 )
 def test_dates_in_many_styles(text: str, published: dt.date | None, expected: dt.date) -> None:

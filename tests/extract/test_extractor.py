@@ -93,6 +93,17 @@ def test_a_news_report_with_a_recalled_attack(extractor: Extractor) -> None:
             "150 people, most of them pupils, at an army-run school in Peshawar in 2014.",
             2,
         ),
+        # ... or in an earlier month of the report's year; an attack that evoked memories of another
+        (
+            "The death toll from a bomb that ripped through a market in Quetta rose to 84 on Sunday. The same group "
+            "said it carried out the twin bombings at a snooker hall on Alamdar Road in January that killed 92 people.",
+            84,
+        ),
+        (
+            "Gunmen stormed a university in Charsadda on Monday, killing at least 21 people, in an attack that "
+            "evoked memories of a school massacre in nearby Peshawar in 2014 in which 134 children died.",
+            21,
+        ),
     ],
 )
 def test_a_recalled_attacks_toll_is_not_the_new_ones(extractor: Extractor, text: str, killed: int) -> None:

@@ -176,6 +176,41 @@ def synthetic() -> PlaceExtractor:
             "Khyber Pakhtunkhwa",
             "South Waziristan",
         ),
+        # a wire dateline is where the report was filed, even written as an address
+        (
+            "PESHAWAR, Pakistan (AFP) — Militants drove an explosives-laden vehicle into a security post on "
+            "Saturday.\n\nThe pre-dawn attack in Mir Ali in the North Waziristan district was followed by a gunbattle.",
+            "Khyber Pakhtunkhwa",
+            "North Waziristan",
+        ),
+        # where a grievance arose is not where the attack was
+        (
+            "ATTOCK: The home minister was martyred when two suicide bombers struck his office in Shadi Khan. "
+            "LeJ said it was revenge for the killing of its chief in a police encounter in Muzaffargarh.",
+            "Punjab",
+            "Attock",
+        ),
+        (
+            "Militants blew up a soldier's home in retaliation for taking part in operations in the Swat Valley, "
+            "Pakistan.",
+            "Khyber Pakhtunkhwa",
+            "Swat",
+        ),
+        # the press's spelling of the province is the province
+        ("PESHAWAR: It was the deadliest attack on the Khyber Pukhtunkhwa police.", "Khyber Pakhtunkhwa", "Peshawar"),
+        # a register's place field; a landmark named after a place lies where the text says
+        (
+            "CTD Sindh - Incident Register (Karachi Range). Place: Sector 11-1/2, Orangi Town, PS Pakistan Bazar, "
+            "District West. Occurrence: two gunmen opened fire on ASI Ghulam Rasool.",
+            "Sindh",
+            "West Karachi",
+        ),
+        (
+            "A suicide bomber blew himself up at Gulshan-e-Iqbal Park in Allama Iqbal Town of Lahore.",
+            "Punjab",
+            "Lahore",
+        ),
+        ("A woman blew herself up next to a van at Karachi University.", "Sindh", "East Karachi"),
     ],
 )
 def test_real_places_in_several_styles(real: PlaceExtractor, text: str, province: str, district: str) -> None:

@@ -193,14 +193,33 @@ _NONE = re.compile(
 _SELF_KILL = re.compile(
     r"\b(?P<who>(?:the|a|one|an|two|three|four|five|both)?\s*(?:suicide\s+)?(?:bombers?|attackers?|assailants?|"
     r"militants?|perpetrators?|terrorists?|gunm[ae]n))\s+(?:(?:was|were|had|also|later|then|reportedly|himself|"
-    r"themselves)\s+)*(?:blew\s+(?:himself|themselves|herself)\s+up|(?:was|were)\s+(?:also\s+)?killed|died|"
+    r"themselves)\s+)*(?:blew\s+(?:himself|themselves|herself)\s+up|(?:was|were)\s+(?:also\s+)?(?:killed|shot\s+dead)|died|"
     r"detonated\s+(?:his|their|her)\s+(?:suicide\s+)?(?:vest|jacket|explosives?|belt))",
     re.IGNORECASE,
 )
 # More attackers dead beyond those counted: "three attackers were killed and two others blew themselves up"
 _OTHERS_SELF_KILL = re.compile(
     r"\b(?P<n>\d{1,2}|" + _WORD_NUMBER + r")\s+other(?:s|\s+(?:attackers|militants|terrorists|bombers))\s+"
-    r"(?:also\s+)?(?:blew\s+themselves\s+up|detonated\s+their\s+(?:suicide\s+)?(?:vests|jackets|explosives))",
+    r"(?:also\s+)?(?:blew\s+themselves\s+up|detonated\s+their\s+(?:suicide\s+)?(?:vests|jackets|explosives))"
+    # "One bomber was shot dead by the guards and the other blew himself up"
+    r"|\bthe\s+other(?:\s+(?:bomber|attacker|militant|terrorist))?\s+(?:blew\s+(?:himself|herself)\s+up"
+    r"|detonated\s+(?:his|her)\s+(?:suicide\s+)?(?:vest|jacket|explosives))",
+    re.IGNORECASE,
+)
+# Attackers counted as a group and all killed: "all seven attackers, who were wearing suicide vests, were killed",
+# "All 3 attackers were killed by police", "security forces killed all 5 attackers", "Two of the attackers blew
+# themselves up"
+_ATTACKERS = r"(?:suicide\s+)?(?:attackers|assailants|militants|terrorists|bombers|gunmen|insurgents)"
+_ALL_ATTACKERS_KILLED = re.compile(
+    r"\b(?:all\s+(?:the\s+|of\s+the\s+)?(?P<all>\d{1,2}|" + _WORD_NUMBER + r")\s+" + _ATTACKERS + r"|"
+    r"(?P<some>\d{1,2}|" + _WORD_NUMBER + r")\s+of\s+the\s+" + _ATTACKERS + r")"
+    r"(?:\s*,\s*(?:who|wearing|armed|dressed)\b[^,.;]{1,80},)?\s+(?:were|had\s+been|have\s+been)\s+(?:also\s+|all\s+)?"
+    r"(?:killed|shot\s+dead|gunned\s+down|neutrali[sz]ed|eliminated)\b"
+    r"|\b(?P<some2>\d{1,2}|" + _WORD_NUMBER + r")\s+of\s+the\s+" + _ATTACKERS + r"\s+(?:also\s+)?blew\s+themselves\s+up"
+    r"|\b(?:killed|shot\s+dead|gunned\s+down|neutrali[sz]ed|eliminated)\s+all\s+(?:the\s+)?(?P<active>\d{1,2}|"
+    + _WORD_NUMBER
+    + r")\s+"
+    + _ATTACKERS,
     re.IGNORECASE,
 )
 # Attackers who killed and were then killed, counted in the sentence's subject: "Three militants disguised in
@@ -872,6 +891,12 @@ _NOT_A_COUNT = re.compile(
     r"\b(?:No|Nos|no|Belt\s+No)\.?\s*\d+(?:/\d+)?\b"
     r"|\b[0-3]?\d[./-][01]?\d[./-](?:19|20)\d{2}\b"
     r"|\b(?:19|20)\d{2}-[01]\d-[0-3]\d\b"
+    # a day of the month: "On June 4, two FC personnel were martyred", "on 4 June, ..."
+    r"|(?:(?<=January\s)|(?<=February\s)|(?<=March\s)|(?<=April\s)|(?<=May\s)|(?<=June\s)|(?<=July\s)"
+    r"|(?<=August\s)|(?<=September\s)|(?<=October\s)|(?<=November\s)|(?<=December\s))"
+    r"[0-3]?\d(?:st|nd|rd|th)?\b(?=,?\s)"
+    r"|\b[0-3]?\d(?:st|nd|rd|th)?(?=\s+(?:of\s+)?(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December)\b)"
 )
 _INCLUDED_ABBREVIATION = re.compile(
     r"(?P<head>\bincluding\s+[^,;.()]{3,60}?)(?P<bracket>\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\))(?=,)"
@@ -928,6 +953,7 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     headline_end = _headline_end(text)
     previous_end = 0
     last: list[_Count] = []  # the previous word's counts: "another" is one more of the same people
+    fatalities: tuple[int, Evidence] | None = None
     for index, keyword in enumerate(keywords):
         kind = "killed" if keyword["kill"] else "wounded"
         word = re.sub(r"\s+", " ", keyword.group(0).lower())
@@ -1052,9 +1078,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         evidence_end = max(keyword.end(), *(m.end for m in mentions))
         evidence = Evidence(evidence_start, evidence_end, text[evidence_start:evidence_end])
         if word == "fatalities" and len(mentions) == 1 and mentions[0].number is not None:
-            known = (tallies["killed"].value or 0) + (tallies["killed_perpetrators"].value or 0)
-            if 0 < mentions[0].number <= known:
-                continue  # "1 policeman killed, 2 militants killed in return fire. Fatalities: 3": the total
+            # a dataset's total of victims and attackers ("1 policeman killed, 2 militants killed in return fire.
+            # Fatalities: 3"): weighed once the attackers are known, below
+            fatalities = fatalities or (mentions[0].number, evidence)
+            continue
         victims = [m for m in mentions if not m.perpetrator]
         attackers = [m for m in mentions if m.perpetrator]
         for group, name in ((victims, kind), (attackers, f"{kind}_perpetrators")):
@@ -1069,6 +1096,14 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                 security.add(
                     None if None in guards else sum(n for n in guards if n is not None), evidence, accumulate=accumulate
                 )
+    # a toll that rose, before the bomber it includes is taken out ("rose to 101, including the bomber")
+    toll = _TOLL.search(text)
+    if toll:
+        tallies["killed"].add(
+            parse_number(toll["num"] or toll["num2"]),
+            Evidence(toll.start(), toll.end(), toll.group(0)),
+            accumulate=False,
+        )
     # the attacker's own death
     self_killed = 0
     self_evidence: Evidence | None = None
@@ -1097,13 +1132,6 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         count = 2 if suicide["n"] and suicide["n"].lower() == "both" else count
         self_killed = count if count and suicide.group(0).lower().rstrip().endswith("s") else 1
         self_evidence = Evidence(suicide.start(), suicide.end(), suicide.group(0))
-    toll = _TOLL.search(text)
-    if toll:
-        tallies["killed"].add(
-            parse_number(toll["num"] or toll["num2"]),
-            Evidence(toll.start(), toll.end(), toll.group(0)),
-            accumulate=False,
-        )
     if not tallies["killed"].value and not tallies["killed"].vague:
         _bodies_found(text, tallies)
     _attackers_among_the_killed(text, tallies)
@@ -1118,6 +1146,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                 Evidence(begin, afterwards.end(), text[begin : afterwards.end()]),
                 False,
             )
+    for match in _ALL_ATTACKERS_KILLED.finditer(text):
+        count = parse_number(match["all"] or match["some"] or match["some2"] or match["active"])
+        if count and (perp.value is None or perp.value < count):
+            perp.value, perp.evidence, perp.vague = count, Evidence(match.start(), match.end(), match.group(0)), False
     if self_killed and (perp.value is None or perp.value < self_killed) and self_evidence is not None:
         perp.value, perp.evidence, perp.vague = self_killed, self_evidence, False
     others = _OTHERS_SELF_KILL.search(text)
@@ -1129,9 +1161,14 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         # counts them all)
         and not re.search(r"[.!?;]\s", text[perp.evidence.end : others.start()])
         and perp.evidence.end <= others.start()
-        and (more := parse_number(others["n"]))
+        and (more := parse_number(others["n"]) if others["n"] else 1)
     ):
         perp.value += more
+    if fatalities is not None:
+        total, evidence = fatalities
+        victims = total - (perp.value or 0)
+        if victims > 0 and (tallies["killed"].value is None or tallies["killed"].value < victims):
+            tallies["killed"].value, tallies["killed"].evidence, tallies["killed"].vague = victims, evidence, False
     out: dict[str, FieldValue] = {}
     nothing = _NONE.search(text)
     for name, tally in tallies.items():

@@ -110,6 +110,25 @@ _INSTANT = re.compile(
     r"(?=\s*(?:[,.;]|$|\s+(?:at|in|when|as|of\s+this\s+month|night|morning|evening|afternoon)\b))",
     re.IGNORECASE,
 )
+# "... claimed responsibility on Monday for a suicide bombing ... on Sunday", "the toll rose to 84 on Sunday,
+# officials said": the day of a claim or a toll's update, not of the attack
+_UPDATE_BEFORE = re.compile(
+    r"\b(?:claimed\s+responsibility|(?:rose|risen|climbed|reached|jumped)\s+to\s+\d[\d,]*(?:\s+[a-z]+)?)\s+$",
+    re.IGNORECASE,
+)
+_SAID_AFTER = re.compile(
+    r"(?:\s+(?:morning|afternoon|evening|night))?,\s+(?:\w+\s+){0,3}?(?:said|say|says|told|announced|confirmed)\b",
+    re.IGNORECASE,
+)
+# Where a report cites its source, the date is the source's, not the attack's: "Source: Dawn; Reuters (15 July
+# 2021). On 14 July 2021 ...", "Source summary (Dawn; The News, 11 January 2013): On the evening of 10 January
+# 2013 ...", "Headline: '...' (Dawn, 17 Feb 2017)."
+_CITATION = re.compile(
+    r"\bSources?(?:\s+summary)?\s*\([^()\n]{0,100}\)\s*:"
+    r"|\bSources?\s*:[^\n]{0,100}?(?:\.\s|\n|$)"
+    r"|\((?=[^()\n]{0,40}\b(?:Dawn|The\s+News|Express\s+Tribune|Tribune|Reuters|AP|AFP|BBC|Geo|ISPR|APP|"
+    r"Daily\s+Times|The\s+Nation|Business\s+Recorder|Xinhua|Al\s+Jazeera)\b)[^()\n]{0,60}\)"
+)
 _DAY_BEFORE_YESTERDAY = re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b", re.IGNORECASE)
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
@@ -162,11 +181,31 @@ def extract_date(text: str, *, published: dt.date | None) -> FieldValue | None:
         if filed is not None:
             return FieldValue(filed, 0.85, _evidence(text, wire))
         return body
+    citations = list(_CITATION.finditer(text))
+    if citations:
+        # the cited source's date is when the report appeared: the attack's own date is read without it
+        # (and relative days count back from it when the publication date is not given)
+        cited = [_explicit_date(match.group(0), published) for match in citations]
+        filed = next((found.value for found in cited if found is not None and found.confidence >= 0.95), None)
+        blanked = list(text)
+        for match in citations:
+            blanked[match.start() : match.end()] = " " * (match.end() - match.start())
+        own = extract_date("".join(blanked), published=published or filed)
+        if own is not None and own.value is not None and own.confidence > 0.3:
+            return own
+        if filed is not None:
+            return FieldValue(filed, 0.5, _evidence(text, citations[0]))
+        return own
     stamp = _STAMP.match(text)
     if stamp:
         found = _make(int(stamp["year"]), int(stamp["month"]), int(stamp["day"]))
         if found is not None and (published is None or found <= published):
             return FieldValue(found, 0.99, _evidence(text, stamp))
+    return _explicit_date(text, published) or _relative(text, published)
+
+
+def _explicit_date(text: str, published: dt.date | None) -> FieldValue | None:
+    """The first explicit date in ``text`` not after ``published`` (the patterns of :data:`_EXPLICIT`)."""
     best: tuple[int, dt.date, bool, re.Match[str]] | None = None
     for pattern in _EXPLICIT:
         for match in pattern.finditer(text):
@@ -179,7 +218,7 @@ def extract_date(text: str, *, published: dt.date | None) -> FieldValue | None:
             break
     if best is not None:
         return FieldValue(best[1], 0.95 if best[2] else 0.85, _evidence(text, best[3]))
-    return _relative(text, published)
+    return None
 
 
 def _relative(text: str, published: dt.date | None) -> FieldValue | None:
@@ -209,7 +248,13 @@ def _relative(text: str, published: dt.date | None) -> FieldValue | None:
     weekdays = list(_WEEKDAY.finditer(text))
     # "officials said on Monday that 63 had died from Sunday's bombing": the day of a statement is not the
     # attack's, unless the report names no other day
-    told = [w for w in weekdays if _STATEMENT_BEFORE.search(text, max(0, w.start() - 40), w.start())]
+    told = [
+        w
+        for w in weekdays
+        if _STATEMENT_BEFORE.search(text, max(0, w.start() - 40), w.start())
+        or _UPDATE_BEFORE.search(text, max(0, w.start() - 40), w.start())
+        or _SAID_AFTER.match(text, w.end())
+    ]
     weekday = next((w for w in weekdays if w not in told), told[0] if told else None)
     if weekday:
         cues.append((weekday.start(), weekday, None))

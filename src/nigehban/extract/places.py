@@ -58,6 +58,14 @@ _DATELINE = re.compile(
     r"^\s*(?P<name>[A-Z][A-Z .'-]{2,30}?)\s*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b[^:\n-]*)?"
     r"(?:,\s*Pakistan)?\s*(?:\((?:Reuters|AP|AFP|APP|PPI|NNI|INP|Online|DPA|Xinhua|dpa)\)\s*)?[:—–-]\s"
 )
+# A register's labelled place: "Place: Sector 11-1/2, Orangi Town, PS Pakistan Bazar, District West."
+_PLACE_LABEL = re.compile(
+    r"(?:^|(?<=[\n.;]\s)|(?<=\n))\s*(?:Place(?:\s+of\s+(?:occurrence|incident))?|Location|Venue|Spot)\s*:\s*"
+    r"(?P<value>[^\n;]{3,160}?)(?=\.\s|\.$|\n|;|$)",
+    re.IGNORECASE,
+)
+_LABEL_PREFIX = re.compile(r"^(?:(?:near|at|in|outside)\s+(?:the\s+)?|(?:PS|P\.S\.|Police\s+Station)\s+)", re.I)
+_WIRE_AFTER = re.compile(r"\s*(?:\([A-Za-z]{2,10}\)\s*)?[—–:-]\s")
 # The headline form of a dateline: "Karachi: Cop killed in targeted attack", "DI Khan: three policemen martyred".
 _DATELINE_TITLE = re.compile(r"^\s*(?P<name>[A-Z][A-Za-z.]*(?:[ .-]+[A-Z][a-z.]*){0,2})\s*:\s")
 # A monitoring report's entry: "Bannu, KP – 14 March 2023: ...", "Tank – 2 Feb 2024: ...",
@@ -83,7 +91,7 @@ _JOURNEY = re.compile(
 # A landmark named after a place, with no place given for it ("near the Tank Adda", "at Pishin Stop"): in the
 # dateline's city if there is one, at the named place only if nothing else is named
 _LANDMARK_NOUN = re.compile(
-    r"\s+(?:Adda|Chowk|Bus\s+Stop|Stop|Bazaar|Road|Gate|Bridge|Interchange|Bypass|Toll\s+Plaza|Mor|Morr)\b",
+    r"\s+(?:Adda|Chowk|Bus\s+Stop|Stop|Bazaar|Road|Gate|Bridge|Interchange|Bypass|Toll\s+Plaza|Mor|Morr|(?-i:Park))\b",  # "Lahore park" is a park in Lahore
     re.IGNORECASE,
 )
 # Where a victim came from, not where the attack was: "Sepoy Irfan (age 24 years, resident of District Kurram)",
@@ -102,6 +110,7 @@ _LOCALITY = r"(?:area|colony|bazaa?r|road|chowk|stop|mohallah?|town|locality|hil
 _LOCALITY_WORD = re.compile(r"\b" + _LOCALITY + r"$", re.IGNORECASE)
 _LOCALITY_AFTER = re.compile(r"\s+" + _LOCALITY + r"\b", re.IGNORECASE)
 _HASHTAG = re.compile(r"#(?=[A-Z])")
+_GRIEVANCE = re.compile(r"\b(?:(?:revenge|retaliation|reprisal|vengeance)\s+for|to\s+avenge)\b[^,.;:!?\n]*", re.I)
 _RELATIVE = re.compile(r"\b(?:km|kms|kilometers?|kilometres?|miles?)\s+(?:\w+\s+){0,2}(?:of|from)\s+$", re.IGNORECASE)
 _SKIP_NAMES = frozenset(
     (  # noqa: SIM905 (a word list reads better as text)
@@ -118,7 +127,7 @@ _ANYWHERE_SKIP = frozenset(
     ).split(" ")
 )
 _PROVINCE_NAME = re.compile(
-    r"\b(?:Balochistan|Baluchistan|Sindh|Punjab|Khyber[\s-]+Pakhtunkhwa|North[\s-]*West[\s-]+Frontier(?:\s+Province)?|"
+    r"\b(?:Balochistan|Baluchistan|Sindh|Punjab|Khyber[\s-]+P[au]khtu?o?o?nkhwa|North[\s-]*West[\s-]+Frontier(?:\s+Province)?|"
     r"Bolochistan|Pakistani[\s-]+(?:administered\s+(?:area\s+of\s+)?)?Kashmir|"
     r"NWFP|Federally\s+Administered\s+Tribal\s+Areas|FATA|Gilgit[\s-]+Baltistan|Azad\s+(?:Jammu\s+and\s+)?Kashmir|"
     r"Islamabad)\b"
@@ -176,12 +185,18 @@ class PlaceExtractor:
         else the first province.
         """
         plain = _HASHTAG.sub(" ", text)  # the mark blank, so that offsets stay the text's
-        fields = self._extract(plain)
+        # "the attack was revenge for the military's operation in North Waziristan": where the grievance arose,
+        # not the attack (up to the clause's end: "In retaliation for ..., militants attacked ... in Bannu") --
+        # unless the report names no other place ("in retaliation for operations against them in the Swat Valley")
+        fields = self._extract(_GRIEVANCE.sub(lambda match: " " * len(match.group(0)), plain))
+        if "district_pcode" not in fields and _GRIEVANCE.search(plain):
+            fields = self._extract(plain) or fields
         return fields if plain == text else quoted_from(fields, text)
 
     def _extract(self, text: str) -> dict[str, FieldValue]:
         first: tuple[Resolution, Evidence, str | None, float] | None = None
         for finder in (
+            self._labelled,
             self._chain,
             self._bracketed,
             self._dateline,
@@ -213,6 +228,8 @@ class PlaceExtractor:
         del within  # the chain is read first: nothing to agree with yet
         for match in _CHAIN.finditer(text):
             chain = match["chain"]
+            if not text[: match.start("chain")].strip() and _WIRE_AFTER.match(text, match.end()):
+                continue  # "PESHAWAR, Pakistan (AFP) — ...": a wire dateline, where the report was filed
             parts = [part.strip() for part in chain.split(",") if part.strip()]
             # keep the parts that look like names, from the end (the country side) backwards
             kept: list[str] = []
@@ -255,6 +272,26 @@ class PlaceExtractor:
             return resolution, Evidence(start, match.end(), text[start : match.end()]), place or province, 1.0
         return None
 
+    def _labelled(
+        self, text: str, within: Resolution | None = None
+    ) -> tuple[Resolution, Evidence, str | None, float] | None:
+        """A register's place field: "Place: Sector 11-1/2, Orangi Town, PS Pakistan Bazar, District West." -- the
+        first of its parts that is a known place with a district (a police station's name without "PS")."""
+        del within  # read before any other finder
+        for match in _PLACE_LABEL.finditer(text):
+            offset = match.start("value")
+            for part in match["value"].split(","):
+                start = offset + len(part) - len(part.lstrip())
+                offset += len(part) + 1
+                name = _LABEL_PREFIX.sub("", part.strip())
+                if not name or not name[0].isupper() or not self._known_name(name):
+                    continue
+                resolution = self.resolver.resolve(PlaceQuery(place=name))
+                if resolution.method == "name" and resolution.district_pcode is not None and not resolution.flags:
+                    end = start + len(part.strip())
+                    return resolution, Evidence(start, end, text[start:end]), name, 1.0
+        return None
+
     def _bracketed(
         self, text: str, within: Resolution | None = None
     ) -> tuple[Resolution, Evidence, str | None, float] | None:
@@ -286,8 +323,8 @@ class PlaceExtractor:
                 shifted = Evidence(evidence.start + match.end(), evidence.end + match.end(), evidence.text)
                 return resolution_, shifted, place, factor
         better = better or self._mentions(text, within=resolution, landmarks=False)
-        if better is not None:
-            return better
+        if better is not None and (better[0].district_pcode is not None or resolution.district_pcode is None):
+            return better  # not a mention of the province only ("PESHAWAR: ... the Khyber Pukhtunkhwa police")
         return resolution, Evidence(match.start("name"), match.end("name"), match["name"]), name, 0.85
 
     def _anywhere(
@@ -486,9 +523,10 @@ class PlaceExtractor:
                 exact = self.resolver.resolve(PlaceQuery(place=name))
                 if exact.method == "name":
                     resolution, query, parent_end = exact, PlaceQuery(place=name), None
+            parent_unknown = parent is not None and not self._known_name(parent)
             if resolution.method == "none" and parent is not None:
                 resolution = self.resolver.resolve(PlaceQuery(place=name))
-                parent_end = None
+                parent_end, parent_unknown = None, True
             elif (
                 parent is not None
                 and not possessive
@@ -505,7 +543,9 @@ class PlaceExtractor:
             if journey:
                 origin = origin or found
                 continue
-            if parent is None and _LANDMARK_NOUN.match(text, start + len(name)):
+            # "in Gulshan-e-Iqbal Park in Allama Iqbal Town of Lahore": a landmark named after a place, where it
+            # lies is said next
+            if (parent is None or parent_unknown) and _LANDMARK_NOUN.match(text, start + len(name)):
                 landmark = landmark or (found if landmarks else None)
                 continue
             if resolution.district_pcode is not None:

@@ -47,7 +47,8 @@ _ATTACK_NOUN = (
 )
 _MENTION = re.compile(
     r"\b(?:(?P<span>days?|weeks?|months?|years?)\s+after|hours?\s+after|since|following|follows|followed|in\s+the\s+wake\s+of|"
-    r"similar\s+to|reminiscent\s+of|recalled|recalling|anniversary\s+of|like|after)\s+"
+    r"similar\s+to|reminiscent\s+of|recalled|recalling|anniversary\s+of|(?:evok\w+|brought\s+back)\s+memories\s+of|"
+    r"memories\s+of|like|after)\s+"
     r"(?P<what>(?:the|a|last\s+\w+['’]s|this\s+\w+['’]s|an)\s+(?:[^,.;:()]{0,70}?\s)?" + _ATTACK_NOUN + r"\b"
     r"(?:\s+(?:on|in|at)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*){1,4})?(?:\s+(?:in|on)\s+(?:\d{4}|[A-Z][a-z]+\s+\d{4}))?)",
 )
@@ -126,6 +127,12 @@ _EARLIER_YEAR = re.compile(
     r"|(?<=[.!?]\s)[^.!?]*\bin\s+(?P<year2>(?:19|20)\d{2})\b[^.!?]*?\b(?:killed|killing|died|dead|martyred|massacred"
     r"|slain)\b[^.!?]*"
 )
+# ... or of deaths in an earlier month of the report's own year: "The same group said it carried out the twin
+# bombings at a snooker hall in January that killed 92 people." (a report of 16 February)
+_EARLIER_MONTH = re.compile(
+    r"(?<=[.!?]\s)[^.!?]*\bin\s+(?P<month>" + _MONTH + r")\b(?!\s+\d)[^.!?]*?"
+    r"\b(?:killed|killing|died|dead|martyred|massacred|slain)\b[^.!?]*"
+)
 _CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b|\bresponsibility\b", re.IGNORECASE)
 _NEW_INCIDENT = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:In\s+(?:a|another)\s+(?:separate|similar|related|second)?\s*"
@@ -171,6 +178,11 @@ def segment(text: str, *, reference: dt.date | None = None) -> Segments:
             if int(match["year"] or match["year2"]) < reference.year
             # "TTP claimed responsibility, in revenge for Baitullah Mehsud, killed in 2009": the claim is this attack's
             and not _CLAIM.search(match.group(0))
+        ]
+        earlier += [
+            match
+            for match in _EARLIER_MONTH.finditer(text)
+            if _MONTHS.index(match["month"]) + 1 < reference.month and not _CLAIM.search(match.group(0))
         ]
     for match in (*earlier, *_SIMILAR.finditer(text)):
         start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
