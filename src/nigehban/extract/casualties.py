@@ -1165,10 +1165,11 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     ):
         perp.value += more
     if fatalities is not None:
-        total, evidence = fatalities
-        victims = total - (perp.value or 0)
-        if victims > 0 and (tallies["killed"].value is None or tallies["killed"].value < victims):
-            tallies["killed"].value, tallies["killed"].evidence, tallies["killed"].vague = victims, evidence, False
+        total, total_evidence = fatalities
+        killed_victims = total - (perp.value or 0)
+        if killed_victims > 0 and (tallies["killed"].value is None or tallies["killed"].value < killed_victims):
+            tallies["killed"].value, tallies["killed"].evidence = killed_victims, total_evidence
+            tallies["killed"].vague = False
     out: dict[str, FieldValue] = {}
     nothing = _NONE.search(text)
     for name, tally in tallies.items():

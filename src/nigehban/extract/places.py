@@ -90,8 +90,9 @@ _JOURNEY = re.compile(
 )
 # A landmark named after a place, with no place given for it ("near the Tank Adda", "at Pishin Stop"): in the
 # dateline's city if there is one, at the named place only if nothing else is named
+# ("Lahore park" is a park in Lahore, "Gulshan-e-Iqbal Park" one named after a place)
 _LANDMARK_NOUN = re.compile(
-    r"\s+(?:Adda|Chowk|Bus\s+Stop|Stop|Bazaar|Road|Gate|Bridge|Interchange|Bypass|Toll\s+Plaza|Mor|Morr|(?-i:Park))\b",  # "Lahore park" is a park in Lahore
+    r"\s+(?:Adda|Chowk|Bus\s+Stop|Stop|Bazaar|Road|Gate|Bridge|Interchange|Bypass|Toll\s+Plaza|Mor|Morr|(?-i:Park))\b",
     re.IGNORECASE,
 )
 # Where a victim came from, not where the attack was: "Sepoy Irfan (age 24 years, resident of District Kurram)",
