@@ -296,6 +296,32 @@ def test_number_words() -> None:
         # a toll that rose, with the bomber in it
         ("The death toll from Monday's suicide bombing rose to 101, including the bomber, on Tuesday.", 100, 1),
         ("There were 28 fatalities after a child suicide bomber detonated his explosives.", 27, 1),
+        # the bomber the only dead; the most bombers any mention counts
+        ("The bomber was the only person killed; four soldiers were injured in the blast.", 0, 1),
+        (
+            "Minister martyred in suicide attack. ATTOCK: The minister and 18 others were martyred when two suicide "
+            "bombers struck his office.",
+            19,
+            2,
+        ),
+        # a rank in brackets does not hide the person named before "and 18 others"
+        ("Home Minister Col (retd) Shuja Khanzada and 18 others, including a DSP, were martyred.", 19, 0),
+        # victims with a subset, and the attackers after it
+        (
+            "Four people, including three security guards and a police officer, and all four assailants were killed.",
+            4,
+            4,
+        ),
+        # a count broken down between commas or dashes is not counted twice
+        ("At least 19 people, nine Pakistani soldiers and 10 assailants, were killed in the clash.", 9, 10),
+        ("Two Aga Khan workers, a security guard and a driver, were killed in the incident.", 2, 0),
+        (
+            "13 people were killed - 9 Chinese nationals, 2 FC soldiers and 2 Pakistani civilians - and 28 injured.",
+            13,
+            0,
+        ),
+        # a form's list
+        ("Deceased: 3 Chinese nationals (incl. Director), 1 Pakistani driver. Injured: 2.", 4, 0),
     ],
 )
 def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators: int) -> None:
@@ -408,6 +434,17 @@ def test_headlines(text: str, killed: int, killed_perpetrators: int, wounded: in
         ("Shaheed Benazirabad: two policemen were injured in a blast.", 0, 0, 2),
         # a time after the word is not a count
         ("Police post attacked; injured 0230 hrs shifted to DHQ hospital.", 0, 0, 0),
+        # a form's lists add up; a count said to be another word's does not join them
+        (
+            "Deceased: 3 Chinese nationals (incl. Director), 1 Pakistani driver. Injured: 1 Chinese, 1 Rangers guard.",
+            4,
+            0,
+            2,
+        ),
+        ("Killed: 2, 15 injured.", 2, 0, 15),
+        # a breakdown between commas
+        ("Two others, a Rangers man and a Chinese teacher, were injured.", 0, 0, 2),
+        ("Three policemen, two soldiers and a civilian were killed.", 6, 0, 0),
     ],
 )
 def test_field_messages(text: str, killed: int, killed_perpetrators: int, wounded: int) -> None:

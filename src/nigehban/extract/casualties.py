@@ -151,7 +151,7 @@ _KILL = (
     r"|martyred|shot\s+dead|executed|assassinated|lynched|slaughtered|strangled|lost\s+(?:their|his|her)\s+lives?"
     r"|deaths?|dying|murdered|beheaded|decapitated|hanged|massacred|gunned\s+down|fatalities|lifeless|bodies|lives"
     r"|perish(?:ed|es)?|beheads?|behead|martyring|sent\s+to\s+hell|neutrali[sz]ed"  # the military's words
-    r"|(?-i:Shaheed|SHAHEED)(?=\s*:)"  # a form's label: "Shaheed: 2 (police)"
+    r"|(?-i:Shaheed|SHAHEED|Deceased|DECEASED)(?=\s*:)"  # a form's label: "Shaheed: 2 (police)", "Deceased: 3 ..."
 )
 _WOUND = r"injured|injuring|injures|injuries|wounded|wounding|hurt|hurting|casualties"
 _KEYWORD = re.compile(r"\b(?P<kill>" + _KILL + r")\b|\b(?P<wound>" + _WOUND + r")\b", re.IGNORECASE)
@@ -415,7 +415,7 @@ _THING = re.compile(
 _GENERIC = re.compile(r"(?i)\s*(?:people|persons|individuals|civilians|men|others|victims)\b")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|those|these)\s+", re.IGNORECASE)
 _OBJECT_AFTER = re.compile(r"\s*(?:[Hh]im|[Hh]er|[Tt]hem|[Tt]he|[Aa]n?|[Hh]is|[Tt]heir|[A-Z])\b")
-_JOIN = re.compile(r"\s*,?\s*(?:(?:and|as\s+well\s+as|plus|besides)\s+)?")
+_JOIN = re.compile(r"\s*,?\s*(?:(?:and|as\s+well\s+as|plus|besides)\s+)?(?:all\s+(?:the\s+)?)?")
 
 
 def _count_at(segment: str, match: re.Match[str], offset: int, *, after: bool) -> tuple[_Count | None, int]:
@@ -562,6 +562,16 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
             # "Two civilians, one a taxi driver, were injured", "the other two, one Muslim and one Hindu": the
             # ones name people of the first count
             chain = chain[:1]
+        if (
+            len(chain) > 1
+            and (chain[0][0].number or 0) >= 2
+            and segment[chain[0][1] : chain[1][0].start - offset].strip() == ","
+            and segment[chain[-1][1] :].lstrip().startswith(",")
+            and sum(count.number or 0 for count, _ in chain[1:]) == chain[0][0].number
+        ):
+            # "Two others, a Rangers man and a Chinese teacher, were injured", "At least 19 people, nine soldiers and
+            # 10 assailants, were killed": the list between commas breaks the count down (and says who they were)
+            chain = chain[1:]
         if chain and segment[chain[0][0].start - offset :].lower().startswith(("his ", "her ")):
             name = _NAME_AND.search(segment[: chain[0][0].start - offset])
             if name and not _NOT_PERSON_NAME.match(name.group(1)):
@@ -828,7 +838,20 @@ def _label_count(text: str, keyword: re.Match[str], previous_end: int) -> list[_
     qualifier = after.lstrip(" (")  # "Martyred 2 (police)"
     perpetrator = bool(_PERPETRATOR.search(who) or _PERPETRATOR.match(qualifier))
     security = bool(_SECURITY.search(who) or (after.lstrip().startswith("(") and _SECURITY.match(qualifier)))
-    return [_Count(int(label["num"]), perpetrator, security, label.start("num"), label.end("num"), who.strip())]
+    total, end = int(label["num"]), label.end("num")
+    if ":" in label.group(0):
+        # a form's list: "Deceased: 3 Chinese nationals (incl. Director), 1 Pakistani driver."
+        while (item := _LABEL_ITEM.match(text, end)) is not None and not _COUNTED_AFTER.match(text, item.end()):
+            total, end = total + int(item["num"]), item.end()
+    return [_Count(total, perpetrator, security, label.start("num"), end, who.strip())]
+
+
+_LABEL_ITEM = re.compile(
+    r"[^,.;:\d\n]{0,40}?,\s*(?:and\s+)?(?P<num>\d{1,4})\b(?!\s*(?:hrs|hours?|am|pm|km|years?|/|:\d))"
+)
+_COUNTED_AFTER = re.compile(  # "Killed: 2, 15 injured": the next count is another word's
+    r"\s*(?:[\w-]+\s+){0,2}?(?:injured|wounded|hurt|killed|dead|died|martyred|missing|arrested)\b", re.IGNORECASE
+)
 
 
 def _named_list(text: str, keyword: re.Match[str], previous_end: int) -> list[_Count]:
@@ -884,6 +907,7 @@ _ABBREVIATION = re.compile(
     r"\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\)(?=\s+(?!and\b|or\b)[a-z])"
     r"|(?<=[A-Za-z])\s\(0?\d{1,3}\)(?=\s)"  # police style: "Three (03) FC personnel", "two (02) got injured"
     r"|\s\((?:aged?|age)\s+\d{1,3}\b[^()]{0,80}\)"  # the military's: "Sepoy Irfan (age 24 years, resident of ...)"
+    r"|\s\((?:retd|Retd|R|r)\.?\)(?=\s)"  # "Col (retd) Shuja Khanzada and 18 others"
 )
 
 _ABBREVIATED = re.compile(r"\b(?:(?i:incl)|Ct|Const|Insp|Capt|Maj|Lt|Col|Hav|Nk|Sep|Sgt)\.")
@@ -897,6 +921,10 @@ _NOT_A_COUNT = re.compile(
     r"[0-3]?\d(?:st|nd|rd|th)?\b(?=,?\s)"
     r"|\b[0-3]?\d(?:st|nd|rd|th)?(?=\s+(?:of\s+)?(?:January|February|March|April|May|June|July|August|September|October"
     r"|November|December)\b)"
+)
+_DASH_BREAKDOWN = re.compile(
+    r"(?P<word>\b(?:killed|dead|martyred|injured|wounded))(?P<aside>\s+[-–—]\s+\d[^-–—.;:\n]{0,120}?\s[-–—])(?=\s)",
+    re.IGNORECASE,
 )
 _INCLUDED_ABBREVIATION = re.compile(
     r"(?P<head>\bincluding\s+[^,;.()]{3,60}?)(?P<bracket>\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\))(?=,)"
@@ -934,6 +962,21 @@ def _attackers_among_the_killed(text: str, tallies: dict[str, _Tally]) -> None:
         return
 
 
+def _bombers(suicide: re.Match[str]) -> int:
+    """How many bombers a suicide mention counts: "two suicide bombers" 2, "a suicide attack" 1."""
+    number = suicide["n"].lower() if suicide["n"] else None
+    count = 2 if number == "both" else parse_number(number) if number else None
+    return count if count and suicide.group(0).lower().rstrip().endswith("s") else 1
+
+
+# "The bomber was the only person killed": the dead is the attacker
+_ONLY_BOMBER = re.compile(
+    r"\b(?:the|a)\s+(?:suicide\s+)?(?:bomber|attacker|assailant)\s+(?:was|is)\s+the\s+only\s+"
+    r"(?:one|person|casualty|fatality)(?:\s+(?:killed|to\s+(?:be\s+killed|die)|who\s+died))?\b",
+    re.IGNORECASE,
+)
+
+
 def extract_casualties(text: str) -> dict[str, FieldValue]:
     """Killed, wounded (victims and attackers), killed security forces and duration read from ``text``."""
     tallies = {name: _Tally() for name in ("killed", "killed_perpetrators", "wounded", "wounded_perpetrators")}
@@ -949,6 +992,9 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     text = _ABBREVIATED.sub(lambda match: match.group(0)[:-1] + " ", text)
     # numbers that count nobody: a belt number ("HC Ali Khan No. 123"), a date ("On 30.11.2023")
     text = _NOT_A_COUNT.sub(lambda match: " " * len(match.group(0)), text)
+    # a breakdown between dashes counts the same people again: "13 people were killed - 9 Chinese nationals, 2 FC
+    # soldiers and 2 Pakistani civilians - and 28 were injured"
+    text = _DASH_BREAKDOWN.sub(lambda match: match["word"] + " " * len(match["aside"]), text)
     keywords = list(_KEYWORD.finditer(text))
     headline_end = _headline_end(text)
     previous_end = 0
@@ -1123,15 +1169,23 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
             self_killed, self_evidence = 1, Evidence(match.start(), match.end(), match.group(0))
             if match.re is _INCLUDING_BOMBER and tallies["killed"].value:
                 tallies["killed"].value -= 1
-    suicide = _SUICIDE.search(text)
-    if suicide and _CAUGHT_BEFORE.search(text, max(0, suicide.start() - 60), suicide.start()):
-        suicide = None  # "arresting two suicide bombers": they did not die
+    # the most bombers any mention counts ("... martyred in suicide attack. ... when two suicide bombers struck")
+    suicides = [
+        match
+        for match in _SUICIDE.finditer(text)
+        # "arresting two suicide bombers": they did not die
+        if not _CAUGHT_BEFORE.search(text, max(0, match.start() - 60), match.start())
+    ]
+    suicide = max(suicides, key=_bombers, default=None)
     if not self_killed and suicide and not tallies["killed_perpetrators"].value:
         # a suicide bomber dies in the attack even where the report does not say so
-        count = parse_number(suicide["n"]) if suicide["n"] and suicide["n"].lower() != "both" else None
-        count = 2 if suicide["n"] and suicide["n"].lower() == "both" else count
-        self_killed = count if count and suicide.group(0).lower().rstrip().endswith("s") else 1
+        self_killed = _bombers(suicide)
         self_evidence = Evidence(suicide.start(), suicide.end(), suicide.group(0))
+    only = _ONLY_BOMBER.search(text)
+    if only is not None and (tallies["killed"].value or 0) <= 1:
+        tallies["killed"].value, tallies["killed"].evidence = 0, Evidence(only.start(), only.end(), only.group(0))
+        if not self_killed:
+            self_killed, self_evidence = 1, tallies["killed"].evidence
     if not tallies["killed"].value and not tallies["killed"].vague:
         _bodies_found(text, tallies)
     _attackers_among_the_killed(text, tallies)
