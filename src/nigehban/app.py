@@ -5,7 +5,7 @@ The CLI, the tests (and later the web app) build it the same way::
     >>> from nigehban import Nigehban
     >>> app = Nigehban(database_url="sqlite:///:memory:")
     >>> app.init()
-    '0007'
+    '0008'
     >>> app.summary().incidents
     0
 """

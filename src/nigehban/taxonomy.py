@@ -265,7 +265,11 @@ GROUPS: tuple[Group, ...] = (
         "Tehrik-e-Nafaz-e-Shariat-e-Mohammadi",
         ("TNSM", "Tehrik-e-Nafaz-e-Shariat-e-Mohammadi (TNSM)", "Tehreek-e-Nifaz-e-Shariat-e-Mohammadi"),
     ),
-    Group("Jundallah (Pakistan)", ("Jundallah", "Jundullah")),
+    Group(
+        "Jundallah",
+        ("Jundullah", "Jundallah (Pakistan)", "Jundullah (Pakistan)"),
+        note="The Pakistani group (Karachi, TTP splinter); not the Iranian Baloch group of the same name.",
+    ),
     Group("Ansar-ul-Sharia Pakistan", ("Ansar al-Sharia Pakistan", "Ansarul Sharia Pakistan")),
     Group(
         "Islamic Movement of Uzbekistan",

@@ -211,6 +211,39 @@ def synthetic() -> PlaceExtractor:
             "Lahore",
         ),
         ("A woman blew herself up next to a van at Karachi University.", "Sindh", "East Karachi"),
+        # a district's name written in lower case
+        (
+            "A suicide bomber struck a funeral in the Jandol area of lower Dir district, Khyber Pakhtunkhwa, Pakistan.",
+            "Khyber Pakhtunkhwa",
+            "Lower Dir",
+        ),
+        (
+            "A gunman opened fire on officials in the north Waziristan tribal region.",
+            "Khyber Pakhtunkhwa",
+            "North Waziristan",
+        ),
+        # the capital territory is one district
+        (
+            "Gunmen opened fire on a car in Bani Gala, Islamabad Capital Territory, Pakistan.",
+            "Islamabad Capital Territory",
+            "Islamabad",
+        ),
+        # a district named before the chain's head, which is a region, a division or the province's short name
+        (
+            "Militants opened fire on a patrol in the Tank district of the North Waziristan region, Pakistan.",
+            "Khyber Pakhtunkhwa",
+            "Tank",
+        ),
+        (
+            "A car bomb exploded in Shah Hasan Khan in Lakki Marwat of Bannu, North West Frontier Province, Pakistan.",
+            "Khyber Pakhtunkhwa",
+            "Lakki Marwat",
+        ),
+        (
+            "A school was damaged in the Sheedo area of Nowshera district in Khyber, Pakistan.",
+            "Khyber Pakhtunkhwa",
+            "Nowshera",
+        ),
     ],
 )
 def test_real_places_in_several_styles(real: PlaceExtractor, text: str, province: str, district: str) -> None:

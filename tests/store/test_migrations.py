@@ -77,3 +77,54 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_app: Nigehban) -> None
     with sqlite_app.engine.connect() as connection:
         assert connection.execute(sa.text("pragma journal_mode")).scalar_one() == "wal"
         assert connection.execute(sa.text("pragma foreign_keys")).scalar_one() == 1
+
+
+def test_jundallah_takes_the_sources_name_and_the_change_is_logged(app: Nigehban) -> None:
+    import datetime as dt
+
+    from alembic import command
+
+    from nigehban.record import IncidentRecord
+    from nigehban.store.changelog import history
+    from nigehban.store.schema import INCIDENTS, utcnow
+
+    record = IncidentRecord(
+        date=dt.date(2015, 5, 13),
+        province="Sindh",
+        attack_type="armed_assault",
+        target_type="transportation",
+        weapon_type="firearms",
+        perpetrator="Jundallah",
+        killed=45,
+        summary="SYNTHETIC bus attack",
+    )
+    now = utcnow()
+    with app.ready().begin() as connection:
+        incident_id = connection.execute(
+            sa.insert(INCIDENTS).values(**record.as_dict(), created_at=now, updated_at=now).returning(INCIDENTS.c.id)
+        ).scalar_one()
+    perpetrator = sa.select(INCIDENTS.c.perpetrator).where(INCIDENTS.c.id == incident_id)
+    group_names = sa.text("select name from groups where name like 'Jundallah%'")
+    # a store of the earlier schema held the earlier name
+    with app.engine.begin() as connection:
+        command.downgrade(database._alembic_config(connection), "0007")
+        assert connection.execute(perpetrator).scalar_one() == "Jundallah (Pakistan)"
+        assert set(connection.execute(group_names).scalars()) == {"Jundallah (Pakistan)"}
+    assert app.init() == "0008"
+    with app.engine.connect() as connection:
+        assert connection.execute(perpetrator).scalar_one() == "Jundallah"
+        assert set(connection.execute(group_names).scalars()) == {"Jundallah"}
+        old_name_maps_to = connection.execute(
+            sa.text(
+                "select groups.name from group_aliases join groups on groups.id = group_aliases.group_id "
+                "where group_aliases.normalised = :key"
+            ),
+            {"key": normalise_name("Jundallah (Pakistan)")},
+        ).scalar_one()
+        entries = history(connection, "incident", incident_id)
+    assert old_name_maps_to == "Jundallah"
+    assert [(entry["actor"], entry["before"], entry["after"]) for entry in entries][-1] == (
+        "migration 0008",
+        {"perpetrator": "Jundallah (Pakistan)"},
+        {"perpetrator": "Jundallah"},
+    )

@@ -268,7 +268,7 @@ _EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "Islamic State": ("Islamic State group",),
     "al-Qaida": ("al-Qaida", "al-Qaeda", "Al Qaida", "Qaeda", "Qaida"),
     "Sindhu Desh Liberation Army": ("Sindhudesh Liberation Army", "Sindh Desh Liberation Army"),
-    "Jundallah (Pakistan)": ("Jundullah", "Jundallah"),
+    "Jundallah": ("Jundullah", "Jundallah"),
     "Muttahida Qaumi Movement": ("Muttahida Qaumi Movement", "Muttahida Qami Movement"),
     "Abdullah Azzam Brigades": ("Abdullah Azzam Brigade", "Abdullah Azzam Shaheed Brigade"),
     "Jaish-e-Islam": ("Jaish-e-Islam", "Jaish-i-Islam"),

@@ -111,6 +111,13 @@ _LOCALITY = r"(?:area|colony|bazaa?r|road|chowk|stop|mohallah?|town|locality|hil
 _LOCALITY_WORD = re.compile(r"\b" + _LOCALITY + r"$", re.IGNORECASE)
 _LOCALITY_AFTER = re.compile(r"\s+" + _LOCALITY + r"\b", re.IGNORECASE)
 _HASHTAG = re.compile(r"#(?=[A-Z])")
+_CAPITAL = "Islamabad Capital Territory"
+_DISTRICT_BEFORE = re.compile(
+    r"(?P<name>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})(?:\s+(?:district|District|agency|Agency))?\s+(?:of|in)\s+"
+    r"(?:the\s+)?$"
+)
+# "in the Jandol area of lower Dir district", "in the north Waziristan tribal region": the name in lower case
+_LOWER_CASE_PART = re.compile(r"\b(?:lower|upper|north|south)(?=\s+(?:Dir|Waziristan|Kohistan|Chitral|Kurram)\b)")
 _GRIEVANCE = re.compile(r"\b(?:(?:revenge|retaliation|reprisal|vengeance)\s+for|to\s+avenge)\b[^,.;:!?\n]*", re.I)
 _RELATIVE = re.compile(r"\b(?:km|kms|kilometers?|kilometres?|miles?)\s+(?:\w+\s+){0,2}(?:of|from)\s+$", re.IGNORECASE)
 _SKIP_NAMES = frozenset(
@@ -186,6 +193,7 @@ class PlaceExtractor:
         else the first province.
         """
         plain = _HASHTAG.sub(" ", text)  # the mark blank, so that offsets stay the text's
+        plain = _LOWER_CASE_PART.sub(lambda match: match.group(0).capitalize(), plain)
         # "the attack was revenge for the military's operation in North Waziristan": where the grievance arose,
         # not the attack (up to the clause's end: "In retaliation for ..., militants attacked ... in Bannu") --
         # unless the report names no other place ("in retaliation for operations against them in the Swat Valley")
@@ -213,6 +221,8 @@ class PlaceExtractor:
                 continue
             if resolution.district_pcode is None and place is not None:
                 resolution = self._district_of_town(resolution, place)
+            if resolution.district_pcode is None and resolution.province == _CAPITAL:
+                resolution = self._capital_district(resolution)
             if _elsewhere(resolution, first[0] if first is not None else None):
                 continue  # a place elsewhere than the province the report names
             if resolution.district_pcode is not None:
@@ -248,6 +258,7 @@ class PlaceExtractor:
             if not kept:
                 continue
             locality = bool(_LOCALITY_WORD.search(kept[0]))  # "the Pishin area, Quetta": Quetta's, not Pishin
+            head = kept[0]
             kept = [self._as_known(part) for part in kept]
             province = kept[-1] if len(kept) > 1 and _province(kept[-1]) else None
             names = kept[:-1] if province else kept
@@ -262,6 +273,11 @@ class PlaceExtractor:
             resolution = self.resolver.resolve(query)
             if district is not None and not locality:
                 resolution = self._own_district(place, resolution)
+            before = (
+                self._district_before(detail, head, resolution) if detail is not None and district is None else None
+            )
+            if before is not None:
+                resolution, place = before
             if resolution.district_pcode is None and province is not None:
                 resolution = self._district_elsewhere((district, place), province) or resolution
             if resolution.method == "none" and place is not None:
@@ -391,6 +407,13 @@ class PlaceExtractor:
         resolution = Resolution(province=province, precision="province", confidence=confidence, method="province")
         return resolution, Evidence(match.start(), match.end(), match.group(0)), None, 1.0
 
+    def _capital_district(self, resolution: Resolution) -> Resolution:
+        """A place in the capital territory, which is one district ("Bani Gala, Islamabad Capital Territory")."""
+        capital = self.resolver.resolve(PlaceQuery(place="Islamabad", province=_CAPITAL))
+        if capital.district_pcode is None or capital.province != _CAPITAL:
+            return resolution
+        return dataclasses.replace(resolution, district_pcode=capital.district_pcode, district=capital.district)
+
     def _district_of_town(self, resolution: Resolution, place: str) -> Resolution:
         """A name that resolved to a unit without a district (a tehsil of the alias table): its town's district."""
         gazetteer = self.resolver.gazetteer
@@ -428,6 +451,27 @@ class PlaceExtractor:
             return resolution  # a namesake far away ("Qambar, Mingora": a locality of Swat, not the Sindh district)
         flag = f"{place!r} is a district of its own, not part of {resolution.district}; kept {place!r}"
         return dataclasses.replace(own, confidence=own.confidence * 0.9, flags=(flag, *own.flags))
+
+    def _district_before(self, detail: str, head: str, resolution: Resolution) -> tuple[Resolution, str] | None:
+        """A district named just before the chain's head, which is another district: "in the Tank district of the
+        North Waziristan region", "in Shah Hasan Khan in Lakki Marwat of Bannu", "in the Sheedo area of Nowshera
+        district in Khyber" -- the first is where the attack was; the second a region, division or the province's
+        short name."""
+        if resolution.district_pcode is None or not detail.endswith(head):
+            return None
+        before = _DISTRICT_BEFORE.search(detail[: len(detail) - len(head)])
+        if before is None or len(self._districts_named(before["name"])) != 1:
+            return None
+        named = self.resolver.resolve(PlaceQuery(place=before["name"]))
+        if (
+            named.method != "name"
+            or named.district_pcode is None
+            or named.district_pcode == resolution.district_pcode
+            or named.province != resolution.province
+        ):
+            return None
+        flag = f"{before['name']!r} is a district named before {head!r}; kept {before['name']!r}"
+        return dataclasses.replace(named, confidence=named.confidence * 0.9, flags=(flag, *named.flags)), before["name"]
 
     def _district_elsewhere(self, names: tuple[str | None, ...], province: str) -> Resolution | None:
         """A district named exactly, in another province than the chain states ("Bagzai area, Kurram Agency,
