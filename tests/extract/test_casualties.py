@@ -322,6 +322,33 @@ def test_number_words() -> None:
         ),
         # a form's list
         ("Deceased: 3 Chinese nationals (incl. Director), 1 Pakistani driver. Injured: 2.", 4, 0),
+        # a headline's count and the body's are not added across the line break
+        (
+            "Death toll in Bajaur rally bombing rises to 54\n\nAt least 54 people have been killed and 123 injured.",
+            54,
+            0,
+        ),
+        # a period's totals, many attacks' and a group's boast are not this attack's toll
+        (
+            "Four policemen were martyred when an IED struck their vehicle in Lakki Marwat. Overall, March saw 58 "
+            "militant attacks in which 53 people were killed.",
+            4,
+            0,
+        ),
+        (
+            "Militants carried out 62 attacks across Pakistan in December, killing 98 people. In the deadliest, "
+            "militants attacked a police station in Daraban, killing 23 security personnel.",
+            23,
+            0,
+        ),
+        ("In total, five assailants were killed, and two policemen died.", 2, 5),
+        ("Militants hijacked the train; 26 hostages were killed. The BLA claimed to have killed 214 hostages.", 26, 0),
+        (
+            "Seven attackers were killed. The army's offensive has killed more than 1,100 militants since it began in "
+            "June.",
+            0,
+            7,
+        ),
     ],
 )
 def test_more_ways_of_saying_killed(text: str, killed: int, killed_perpetrators: int) -> None:
@@ -445,6 +472,46 @@ def test_headlines(text: str, killed: int, killed_perpetrators: int, wounded: in
         # a breakdown between commas
         ("Two others, a Rangers man and a Chinese teacher, were injured.", 0, 0, 2),
         ("Three policemen, two soldiers and a civilian were killed.", 6, 0, 0),
+        # the military's words for attackers; people listed by rank and name after their count
+        (
+            "Own troops effectively engaged the khawarij and four khawarij were sent to hell. Naik Muhammad Ayaz (age "
+            "31 years, resident of District Karak) and Sepoy Zahid Ullah (age 24 years, resident of District Lakki "
+            "Marwat), having fought gallantly, embraced shahadat.",
+            2,
+            4,
+            0,
+        ),
+        ("FC personnel, in retaliatory action, sent 3 terrorists to hell; 5 FC personnel embraced martyrdom.", 5, 3, 0),
+        (
+            "As a result, three brave sons of soil, Havildar Abdul Sattar (age 38 years, resident of District "
+            "Panjgur), Lance Naik Sher Ali (age 29 years) and Sepoy Imran Khan (age 22 years), embraced shahadat, "
+            "while two soldiers were injured.",
+            3,
+            0,
+            2,
+        ),
+        (
+            "Two soldiers, including a young officer, Lieutenant Hamza Ali (resident of Rawalpindi), embraced "
+            "shahadat while 3 soldiers were injured.",
+            2,
+            0,
+            3,
+        ),
+        # nobody of those named; wounds received
+        ("One khariji was killed. Alhamdulillah, no police official was martyred or injured.", 0, 1, 0),
+        (
+            "Constable Ihsan Ullah and Constable Waqar Khan sustained injuries and were shifted to DHQ Hospital.",
+            0,
+            0,
+            2,
+        ),
+        (
+            "Constable Noor Zaman (No. 1189) was martyred on the spot while Constable Faheem Ullah (No. 2047) received "
+            "bullet injuries.",
+            1,
+            0,
+            1,
+        ),
     ],
 )
 def test_field_messages(text: str, killed: int, killed_perpetrators: int, wounded: int) -> None:

@@ -89,6 +89,39 @@ MONDAY = dt.date(2013, 5, 6)
             None,
             dt.date(2017, 2, 16),
         ),
+        # a statement's header date, and the night of two days: the attack's is the body's, the first night
+        (
+            "Rawalpindi, August 22, 2024 (ISPR): On the night of 21/22 August 2024, khawarij attempted to attack a "
+            "security forces post in general area Spinwam.",
+            None,
+            dt.date(2024, 8, 21),
+        ),
+        (
+            "DG ISPR press conference, Rawalpindi, 14 March 2025: On 11 March 2025, terrorists blew up the track.",
+            None,
+            dt.date(2025, 3, 11),
+        ),
+        (
+            "Terrorists attacked a check post in Datta Khel on the night of 19/20 February.",
+            MONDAY,
+            dt.date(2013, 2, 19),
+        ),
+        # a document's own date
+        (
+            "FIR No. 412 dated 13.07.2023 lodged at PS Saddar Bannu. The complainant stated that on 12.07.2023 at "
+            "about 2310 hrs, terrorists attacked Police Post Baka Khel.",
+            None,
+            dt.date(2023, 7, 12),
+        ),
+        # a list's cells
+        ("16-Feb-2013 | Quetta | Balochistan | Hazara Town | Killed: 84", None, dt.date(2013, 2, 16)),
+        # a day and month without a year long before publication is a date to come, when the report counts days back
+        (
+            "Two Chinese nationals were killed late Sunday near the airport. The attack came days before a summit "
+            "on October 15-16.",
+            dt.date(2024, 10, 7),
+            dt.date(2024, 10, 6),
+        ),
     ],
 )
 def test_dates_in_many_styles(text: str, published: dt.date | None, expected: dt.date) -> None:

@@ -104,6 +104,22 @@ def test_a_news_report_with_a_recalled_attack(extractor: Extractor) -> None:
             "evoked memories of a school massacre in nearby Peshawar in 2014 in which 134 children died.",
             21,
         ),
+        # an attack named by its year; the attack that came before
+        (
+            "Twenty people were killed at Bacha Khan University in Charsadda on Monday. Umar Mansoor, who had "
+            "masterminded the 2014 Peshawar school massacre in which 141 people died, claimed the attack.",
+            20,
+        ),
+        (
+            "Militants attacked an air force base in Mianwali on Saturday; there were no casualties. The assault came "
+            "a day after gunmen ambushed two vehicles in Gwadar, killing 14 soldiers.",
+            0,
+        ),
+        (
+            "A suicide bombing killed 26 people at the railway station in Quetta on Saturday. Pakistan recorded more "
+            "than 1,500 deaths from violence in 2022.",
+            26,
+        ),
     ],
 )
 def test_a_recalled_attacks_toll_is_not_the_new_ones(extractor: Extractor, text: str, killed: int) -> None:
@@ -156,6 +172,16 @@ def test_a_round_up_gives_several_incidents(extractor: Extractor) -> None:
     assert second.value("date") == first.value("date") == dt.date(2013, 5, 6)
     assert second.fields["date"].confidence < first.fields["date"].confidence
     assert first.confidence > second.confidence
+
+
+def test_a_second_attack_within_hours_is_its_own_incident(extractor: Extractor) -> None:
+    text = (
+        "A suicide bombing at a procession in Mastung today killed at least 52 people. Within hours, a second blast "
+        "at a mosque in Hangu claimed five more lives."
+    )
+    extraction = extractor.extract(Document(id="r2", text=text, published=dt.date(2023, 9, 29)))
+    assert [c.value("killed") for c in extraction.incidents] == [52, 5]
+    assert [c.value("province") for c in extraction.incidents] == ["Balochistan", "Khyber Pakhtunkhwa"]
 
 
 def test_empty_and_unrelated_documents(extractor: Extractor) -> None:

@@ -119,7 +119,7 @@ _NUMBER_RE = re.compile(_NUMBER, re.IGNORECASE)
 _PERPETRATOR = re.compile(  # not "pro-Taliban cleric", "anti-Taliban elder", "ex-militant"
     r"\b(?<!-)(?:militants?|attackers?|assailants?|(?:suicide\s+)?bombers?|terrorists?|gunm[ae]n|insurgents?|perpetrators?|"
     r"rebels?|kidnappers?|abductors?|hijackers?|miscreants?|extremists?|fighters?|jihadis?|talibans?|assassins?|"
-    r"suspects?|raiders?)\b",
+    r"suspects?|raiders?|khawarij|khwarij|khariji|kharji|kharjis|infiltrators?)\b",  # the state's word: "khawarij"
     re.IGNORECASE,
 )
 _SECURITY = re.compile(
@@ -170,7 +170,7 @@ _PASSIVE_BEFORE = re.compile(
 )
 # where a clause begins: a count is not carried over these
 _BOUNDARY = re.compile(
-    r"[.;:!?]\s|\(|\)|\b(?:when|after|while|because|since|before|but|where|which|who|that|whereas|although)\b"
+    r"[.;:!?]\s|\n|\(|\)|\b(?:when|after|while|because|since|before|but|where|which|who|that|whereas|although)\b"
     r"|\b(?<!identified\s)(?<!known\s)as\b",  # "two persons, identified as A and B, were killed": no clause
     re.IGNORECASE,
 )
@@ -209,7 +209,7 @@ _OTHERS_SELF_KILL = re.compile(
 # Attackers counted as a group and all killed: "all seven attackers, who were wearing suicide vests, were killed",
 # "All 3 attackers were killed by police", "security forces killed all 5 attackers", "Two of the attackers blew
 # themselves up"
-_ATTACKERS = r"(?:suicide\s+)?(?:attackers|assailants|militants|terrorists|bombers|gunmen|insurgents)"
+_ATTACKERS = r"(?:suicide\s+)?(?:attackers|assailants|militants|terrorists|bombers|gunmen|insurgents|khawarij|khwarij)"
 _ALL_ATTACKERS_KILLED = re.compile(
     r"\b(?:all\s+(?:the\s+|of\s+the\s+)?(?P<all>\d{1,2}|" + _WORD_NUMBER + r")\s+" + _ATTACKERS + r"|"
     r"(?P<some>\d{1,2}|" + _WORD_NUMBER + r")\s+of\s+the\s+" + _ATTACKERS + r")"
@@ -219,7 +219,13 @@ _ALL_ATTACKERS_KILLED = re.compile(
     r"|\b(?:killed|shot\s+dead|gunned\s+down|neutrali[sz]ed|eliminated)\s+all\s+(?:the\s+)?(?P<active>\d{1,2}|"
     + _WORD_NUMBER
     + r")\s+"
-    + _ATTACKERS,
+    + _ATTACKERS
+    # the military's "sent 3 terrorists to hell"
+    + r"|\bsent\s+(?:all\s+)?(?P<sent>\d{1,2}|"
+    + _WORD_NUMBER
+    + r")\s+(?:of\s+the\s+)?"
+    + _ATTACKERS
+    + r"\s+to\s+hell\b",
     re.IGNORECASE,
 )
 # Attackers who killed and were then killed, counted in the sentence's subject: "Three militants disguised in
@@ -294,7 +300,7 @@ _CAMPAIGN = re.compile(r"\b(?:one\s+of|among|in\s+all|altogether|total(?:ly)?|ta
 _BACKGROUND = re.compile(
     r"[^.;]{0,60}?\b(?:to\s+date|this\s+year|since\s+(?:\d{4}|January|February|March|April|May"
     r"|June|July|August|September|October|November|December)|in\s+(?:the\s+)?(?:past|last|recent)\s+(?:\w+\s+)?"
-    r"(?:years?|months?|weeks?))\b",
+    r"(?:years?|months?|weeks?)|since\s+(?:it|they|the\s+\w+)\s+(?:began|started|was\s+launched))\b",
     re.IGNORECASE,
 )
 # "... were killed, along with four soldiers", "was shot dead alongside his driver".
@@ -813,7 +819,8 @@ _RANK = (
     r"|Lance\s+Naik|Havildar|havildar|Subedar|subedar|Captain|Major|Lieutenant|Colonel|Inspector|inspector"
     r"|Sub-Inspector|sub-inspector|Sergeant|Soldier|soldier|Driver|driver|Gunner|gunner|Dr\.?|Malik|Maulana|Mufti)"
 )
-_RANKED_NAME = _RANK + r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:\s+\([a-z][a-z ]{1,25}\))?"  # "(escort)"
+# "(escort)"; "( )" where a belt number was blanked ("Constable Noor Zaman (No. 1189)")
+_RANKED_NAME = _RANK + r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:\s+\((?:[a-z][a-z ]{1,25}|\s+)\))?"
 # An officer by rank alone before the count of his men: "Captain and 02 soldiers shaheed"
 _RANK_AND = re.compile(
     r"(?:^|(?<=[.;:,!?])\s*|\b(?:a|the|one)\s+)(?P<rank>Captain|Major|Lieutenant|Colonel|Lt\.?\s+Col\.?|DSP|SHO|ASI|SI"
@@ -822,7 +829,18 @@ _RANK_AND = re.compile(
 _NAMED_LIST = re.compile(
     r"(?P<list>" + _RANKED_NAME + r"(?:\s*,\s*(?:and\s+)?" + _RANKED_NAME + r"|\s+and\s+" + _RANKED_NAME + r")*)"
     r"\s*(?:,?\s*having\s+fought\s+(?:bravely|gallantly|valiantly|courageously)\s*,?)?"  # the military's words
-    r"\s+(?:(?:were|have\s+been|had\s+been|got|also|both|all)\s+)*$"
+    r"\s+(?:(?:were|have\s+been|had\s+been|got|also|both|all)\s+)*"
+    # "Constable Ihsan Ullah and Constable Waqar Khan sustained injuries", "... received bullet injuries"
+    r"(?:(?:sustained|received|suffered)\s+(?:(?:serious|critical|minor|bullet|gunshot|splinter|multiple)\s+)?)?$"
+)
+_APPOSED_PEOPLE = re.compile(
+    r",\s*(?:including|among\s+them)\b[^.;:]*?(?=,)"
+    r"|,\s*" + _RANKED_NAME + r"(?:\s*,\s*(?:and\s+)?" + _RANKED_NAME + r"|\s+and\s+" + _RANKED_NAME + r")*\s*(?=,)"
+)
+# Nobody of those named: "no police official was martyred or injured", "No CTD personnel was hurt"
+_NOBODY_BEFORE = re.compile(
+    r"\b(?:no|none\s+of\s+the)\s+(?:[\w-]+\s+){0,3}?(?:was|were|got|has\s+been|have\s+been)\s+(?:\w+\s+or\s+)?$",
+    re.IGNORECASE,
 )
 
 
@@ -906,7 +924,8 @@ _ANOTHER = re.compile(r"(?:\band|,)\s+(another|one\s+other)\s+(?:was\s+|were\s+|
 _ABBREVIATION = re.compile(
     r"\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\)(?=\s+(?!and\b|or\b)[a-z])"
     r"|(?<=[A-Za-z])\s\(0?\d{1,3}\)(?=\s)"  # police style: "Three (03) FC personnel", "two (02) got injured"
-    r"|\s\((?:aged?|age)\s+\d{1,3}\b[^()]{0,80}\)"  # the military's: "Sepoy Irfan (age 24 years, resident of ...)"
+    # the military's "Sepoy Irfan (age 24 years, resident of ...)"
+    r"|\s\((?:(?:aged?|age)\s+\d{1,3}\b|residents?\s+of\b)[^()]{0,80}\)"
     r"|\s\((?:retd|Retd|R|r)\.?\)(?=\s)"  # "Col (retd) Shuja Khanzada and 18 others"
 )
 
@@ -921,6 +940,18 @@ _NOT_A_COUNT = re.compile(
     r"[0-3]?\d(?:st|nd|rd|th)?\b(?=,?\s)"
     r"|\b[0-3]?\d(?:st|nd|rd|th)?(?=\s+(?:of\s+)?(?:January|February|March|April|May|June|July|August|September|October"
     r"|November|December)\b)"
+)
+_NOT_THIS_TOLL = re.compile(
+    # ... of a period ("Overall, the first quarter of 2024 recorded 432 fatalities"; not "In total, five assailants
+    # were killed", a summary's sum of this attack)
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:Overall|In\s+all|In\s+total|Altogether|Collectively)\b(?=[^.!?\n]*\b(?:month|"
+    r"quarter|year|week|January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"(?:19|20)\d\d|across\s+(?:the\s+)?(?:country|province|Pakistan))\b)[^.!?\n]*"
+    # ... or of many attacks ("58 militant attacks", not "the 2011 drone attacks")
+    r"|(?:^|(?<=[.!?]\s)|(?<=\n))[^.!?\n]*\b(?!(?:19|20)\d\d\b)(?:[3-9]|[1-9]\d{1,3})\s+(?:[\w-]+\s+)?"
+    r"(?:attacks|incidents)\b[^.!?\n]*"
+    r"|\bclaim(?:ed|s|ing)\s+to\s+have\s+(?:killed|martyred|slain)\b[^,.;\n]*",
+    re.IGNORECASE,
 )
 _DASH_BREAKDOWN = re.compile(
     r"(?P<word>\b(?:killed|dead|martyred|injured|wounded))(?P<aside>\s+[-–—]\s+\d[^-–—.;:\n]{0,120}?\s[-–—])(?=\s)",
@@ -992,6 +1023,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     text = _ABBREVIATED.sub(lambda match: match.group(0)[:-1] + " ", text)
     # numbers that count nobody: a belt number ("HC Ali Khan No. 123"), a date ("On 30.11.2023")
     text = _NOT_A_COUNT.sub(lambda match: " " * len(match.group(0)), text)
+    # a period's totals and a group's boasts are not this attack's toll: "Overall, March saw 58 militant attacks in
+    # which 53 people were killed", "Militants carried out 62 attacks across Pakistan in December, killing 98",
+    # "The BLA claimed to have killed 214 hostages"
+    text = _NOT_THIS_TOLL.sub(lambda match: " " * len(match.group(0)), text)
     # a breakdown between dashes counts the same people again: "13 people were killed - 9 Chinese nationals, 2 FC
     # soldiers and 2 Pakistani civilians - and 28 were injured"
     text = _DASH_BREAKDOWN.sub(lambda match: match["word"] + " " * len(match["aside"]), text)
@@ -1021,6 +1056,9 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
             r"\s*:\s*\S[^.;\n]{0,20}\b(?:killed|dead|martyred|injured|wounded)\b", text[keyword.end() :], re.IGNORECASE
         ):
             continue  # a label over counts that say what they are: "Casualties: 3 killed, 7 injured"
+        if _NOBODY_BEFORE.search(text, max(0, keyword.start() - 60), keyword.start()):
+            previous_end = keyword.end()
+            continue
         if _BACKGROUND.match(text, keyword.end()) or (
             _SO_FAR.match(text, keyword.end())
             and _CAMPAIGN.search(text[max(0, keyword.start() - 100) : keyword.start()])
@@ -1087,7 +1125,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
             # only a count right before the word, or with a passive auxiliary between them
             mentions = _counts(before, start, after=False)
             if mentions and word not in ("dead", "casualties", "deaths", "fatalities", "bodies", "lifeless", "lives"):
-                tail = text[mentions[-1].end : keyword.start()]
+                # without the people the count names: "Two soldiers, including a young officer, Lieutenant Hamza
+                # Ali (resident of Rawalpindi), embraced shahadat", "three brave sons of soil, Havildar A (age 38
+                # years, ...), Lance Naik B (...) and Sepoy C (...), embraced shahadat"
+                tail = _APPOSED_PEOPLE.sub("", re.sub(r"\s+", " ", text[mentions[-1].end : keyword.start()]))
                 if not (_PASSIVE_BEFORE.search(tail) or re.fullmatch(r"[\w\s,'’-]{0,60}", tail)):
                     mentions = []
         if not mentions and last:
@@ -1201,7 +1242,7 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                 False,
             )
     for match in _ALL_ATTACKERS_KILLED.finditer(text):
-        count = parse_number(match["all"] or match["some"] or match["some2"] or match["active"])
+        count = parse_number(match["all"] or match["some"] or match["some2"] or match["active"] or match["sent"])
         if count and (perp.value is None or perp.value < count):
             perp.value, perp.evidence, perp.vague = count, Evidence(match.start(), match.end(), match.group(0)), False
     if self_killed and (perp.value is None or perp.value < self_killed) and self_evidence is not None:

@@ -278,7 +278,8 @@ _EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "Baloch separatists": ("Baloch separatist", "Baluch separatists", "Baloch separatist militants"),
 }
 # Short acronyms too ambiguous in prose ("IS" the verb in headlines in capitals, "LJ", "AQ").
-_SKIP_ALIASES = frozenset({"IS", "AQ", "LJ", "PAT", "GB", "Capital"})
+# ("SSP" is also the police's Senior Superintendent: "SSP Keamari said the killing ...")
+_SKIP_ALIASES = frozenset({"IS", "AQ", "LJ", "PAT", "GB", "Capital", "SSP"})
 # "Taliban" alone is taken as the Pakistani Taliban unless "Afghan" comes first (GTD codes most
 # post-2007 Pakistani attacks to the TTP); the Afghan Taliban keep their explicit aliases.
 _TOKEN_VARIANTS = {

@@ -73,10 +73,17 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 
 _STAMP = re.compile(r"^\s*(?P<month>[01]?\d)/(?P<day>[0-3]?\d)/" + _YEAR + r"\s*:")
 _EXPLICIT = [
+    # the night of 21/22 August 2024 / 19/20 February: the first day
+    re.compile(
+        r"\b" + _DAY + r"\s*/\s*[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\b(?:,?\s*" + _YEAR + r"\b)?",
+        re.IGNORECASE,
+    ),
     # January 11, 1998 / Jan. 11 1998 / January 11th, 1998 / January 11 (no year)
     re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?:,?\s*" + _YEAR + r"\b)?", re.IGNORECASE),
     # 11 January 1998 / 11th of Jan, 1998 / 11 January (no year)
     re.compile(r"\b" + _DAY + r"(?:\s+of)?\s+" + _MONTH + r"\b(?:,?\s*" + _YEAR + r"\b)?", re.IGNORECASE),
+    # 16-Feb-2013, 16 Feb. 2013 in a list's cells
+    re.compile(r"\b" + _DAY + r"[-/]" + _MONTH + r"[-/]" + _YEAR + r"\b", re.IGNORECASE),
     # 1998-01-11
     re.compile(r"\b" + _YEAR + r"-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)\b"),
     # 11/01/1998, 11-01-1998, 11.01.1998: day first unless that is impossible
@@ -128,7 +135,13 @@ _CITATION = re.compile(
     r"|\bSources?\s*:[^\n]{0,100}?(?:\.\s|\n|$)"
     r"|\((?=[^()\n]{0,40}\b(?:Dawn|The\s+News|Express\s+Tribune|Tribune|Reuters|AP|AFP|BBC|Geo|ISPR|APP|"
     r"Daily\s+Times|The\s+Nation|Business\s+Recorder|Xinhua|Al\s+Jazeera)\b)[^()\n]{0,60}\)"
+    # a document's own date: "FIR No. 412 dated 13.07.2023 ... on 12.07.2023 at about 2310 hrs"
+    r"|\bdated\s+(?:[0-3]?\d[./-][01]?\d[./-](?:19|20)\d{2}|[0-3]?\d\s+[A-Z][a-z]+\.?,?\s+(?:19|20)\d{2}"
+    r"|[A-Z][a-z]+\.?\s+[0-3]?\d,?\s+(?:19|20)\d{2})"
 )
+_HEADER = re.compile(r"^[^:\n]{0,100}?:\s")
+_WEEK = dt.timedelta(days=7)
+_HALF_YEAR = dt.timedelta(days=180)
 _DAY_BEFORE_YESTERDAY = re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b", re.IGNORECASE)
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
@@ -198,10 +211,32 @@ def extract_date(text: str, *, published: dt.date | None) -> FieldValue | None:
         return own
     stamp = _STAMP.match(text)
     if stamp:
-        found = _make(int(stamp["year"]), int(stamp["month"]), int(stamp["day"]))
-        if found is not None and (published is None or found <= published):
-            return FieldValue(found, 0.99, _evidence(text, stamp))
-    return _explicit_date(text, published) or _relative(text, published)
+        stamped = _make(int(stamp["year"]), int(stamp["month"]), int(stamp["day"]))
+        if stamped is not None and (published is None or stamped <= published):
+            return FieldValue(stamped, 0.99, _evidence(text, stamp))
+    return _body_date(text, published)
+
+
+def _body_date(text: str, published: dt.date | None) -> FieldValue | None:
+    """The first explicit date, unless it is a header's or a day still to come; else a relative one."""
+    found = _explicit_date(text, published)
+    if found is None or found.value is None:
+        return _relative(text, published)
+    header = _HEADER.match(text)
+    if header is not None and found.evidence is not None and found.evidence.end <= header.end():
+        # "Rawalpindi, August 22, 2024 (ISPR): On the night of 21/22 August 2024, ...": the header's date is the
+        # statement's; the body's own, a few days before, the attack's
+        body = _explicit_date(" " * header.end() + text[header.end() :], published)
+        if body is not None and body.value is not None and dt.timedelta(0) <= found.value - body.value <= _WEEK:
+            return body
+    if published is not None and found.confidence < 0.95 and published - found.value > _HALF_YEAR:
+        # a day and month without a year, half a year or more before publication, is more likely a date still to
+        # come ("The attack came days before Islamabad hosts a summit on October 15-16") than the attack's when the
+        # report also counts days back ("late Sunday")
+        relative = _relative(text, published)
+        if relative is not None and relative.confidence >= 0.8:
+            return relative
+    return found
 
 
 def _explicit_date(text: str, published: dt.date | None) -> FieldValue | None:

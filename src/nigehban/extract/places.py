@@ -365,6 +365,8 @@ class PlaceExtractor:
                         continue  # a capitalised first word is no place, unless it modifies a headline's noun
                     if name.lower() in _ANYWHERE_SKIP or not self._known_name(name):
                         continue
+                    if _HOME.search(text, max(0, begin - 40), begin):
+                        break  # a victim's home ("Sepoy Imran Khan (age 22 years, resident of District Bannu)")
                     resolution = self.resolver.resolve(PlaceQuery(place=name))
                     if resolution.method not in ("name",) or resolution.province is None:
                         continue

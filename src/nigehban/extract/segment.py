@@ -121,11 +121,19 @@ _SIMILAR = re.compile(
 )
 # ... or that tells of deaths in an earlier year anywhere in it: "Its gunmen killed 150 people, most of them
 # pupils, at an army-run school in Peshawar in 2014." (a year before the report's own, which must be known)
+_DEATH_WORDS = r"(?:killed|killing|died|dead|deaths|fatalities|lives|martyred|massacred|slain)"
 _EARLIER_YEAR = re.compile(
-    r"(?<=[.!?]\s)[^.!?]*\b(?:killed|killing|died|dead|martyred|massacred|slain)\b[^.!?]*?\bin\s+"
-    r"(?P<year>(?:19|20)\d{2})\b[^.!?]*"
-    r"|(?<=[.!?]\s)[^.!?]*\bin\s+(?P<year2>(?:19|20)\d{2})\b[^.!?]*?\b(?:killed|killing|died|dead|martyred|massacred"
-    r"|slain)\b[^.!?]*"
+    r"(?<=[.!?]\s)[^.!?]*\b" + _DEATH_WORDS + r"\b[^.!?]*?\bin\s+(?P<year>(?:19|20)\d{2})\b[^.!?]*"
+    r"|(?<=[.!?]\s)[^.!?]*\bin\s+(?P<year2>(?:19|20)\d{2})\b[^.!?]*?\b" + _DEATH_WORDS + r"\b[^.!?]*"
+)
+# An attack named by its year: "who had also masterminded the 2014 Peshawar school massacre in which 141 people died"
+_YEAR_NAMED = re.compile(r"\bthe\s+(?P<year>(?:19|20)\d{2})\s+(?:[^,.;:()]{0,50}?\s)?" + _ATTACK_NOUN + r"\b")
+# The report's own attack placed after an earlier one: "The assault came a day after gunmen ambushed two vehicles in
+# Gwadar, killing 14 soldiers."
+_CAME_AFTER = re.compile(
+    r"\b(?:came|comes|happened|occurred|took\s+place)\s+(?:just\s+|only\s+|barely\s+)?(?:a|one|two|three|four|five|"
+    r"six|several|a\s+few|less\s+than\s+(?:a|one|two|three)|more\s+than\s+(?:a|one|two))\s+(?:days?|weeks?|months?)\s+"
+    r"after\s+(?P<what>[^.!?]*)"
 )
 # ... or of deaths in an earlier month of the report's own year: "The same group said it carried out the twin
 # bombings at a snooker hall in January that killed 92 people." (a report of 16 February)
@@ -136,7 +144,8 @@ _EARLIER_MONTH = re.compile(
 _CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b|\bresponsibility\b", re.IGNORECASE)
 _NEW_INCIDENT = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:In\s+(?:a|another)\s+(?:separate|similar|related|second)?\s*"
-    r"(?:incident|attack|development)|Separately|Meanwhile|Elsewhere)\b",
+    r"(?:incident|attack|development)|Separately|Meanwhile|Elsewhere|Within\s+hours|Hours\s+later"
+    r"|Later\s+(?:that|the\s+same)\s+day)\b",
 )
 
 
@@ -170,6 +179,15 @@ def segment(text: str, *, reference: dt.date | None = None) -> Segments:
             continue
         clause = _RELATIVE_CLAUSE.match(text, match.end("what"))
         mentions.append((match.start("what"), clause.end() if clause else match.end("what")))
+    for match in _CAME_AFTER.finditer(text):
+        if not any(begin <= match.start("what") < end for begin, end in mentions):
+            mentions.append((match.start("what"), match.end("what")))
+    for match in _YEAR_NAMED.finditer(text):
+        if reference is not None and int(match["year"]) < reference.year:
+            clause = _RELATIVE_CLAUSE.match(text, match.end())
+            span = (match.start(), clause.end() if clause else match.end())
+            if not any(begin < span[1] and span[0] < end for begin, end in mentions):
+                mentions.append(span)
     earlier = [match for match in _EARLIER_OPENING.finditer(text) if _is_earlier(match, reference)]
     if reference is not None:
         earlier += [
