@@ -343,6 +343,23 @@ def test_number_words() -> None:
         ),
         ("In total, five assailants were killed, and two policemen died.", 2, 5),
         ("Militants hijacked the train; 26 hostages were killed. The BLA claimed to have killed 214 hostages.", 26, 0),
+        # the deaths the attackers said they avenged
+        (
+            "Gunmen shot and killed a professor. The BLA said the attack was in retaliation for the killing of two "
+            "Baloch women in Quetta.",
+            1,
+            0,
+        ),
+        ("A neighbourhood was bombed; two were injured. It was in response to the killing of a doctor.", 0, 0),
+        # "the killing of" counts; "Among the notable incidents" is no subset
+        ("Amnesty condemned the killing of 11 coal miners in the Mach area of Bolan district.", 11, 0),
+        (
+            "Among the notable incidents, four policemen, including a deputy superintendent of police, were martyred.",
+            4,
+            0,
+        ),
+        # a list's cells: the bomber in brackets; the emergency service's number
+        ("Suicide bombing | Killed: 89 (including bomber) | Injured: 343 | Group: IS", 88, 1),
         (
             "Seven attackers were killed. The army's offensive has killed more than 1,100 militants since it began in "
             "June.",
@@ -461,6 +478,7 @@ def test_headlines(text: str, killed: int, killed_perpetrators: int, wounded: in
         ("Shaheed Benazirabad: two policemen were injured in a blast.", 0, 0, 2),
         # a time after the word is not a count
         ("Police post attacked; injured 0230 hrs shifted to DHQ hospital.", 0, 0, 0),
+        ("Four people were killed and nine injured. Rescue 1122 shifted the injured to the DHQ hospital.", 4, 0, 9),
         # a form's lists add up; a count said to be another word's does not join them
         (
             "Deceased: 3 Chinese nationals (incl. Director), 1 Pakistani driver. Injured: 1 Chinese, 1 Rangers guard.",

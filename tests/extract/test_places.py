@@ -244,6 +244,25 @@ def synthetic() -> PlaceExtractor:
             "Khyber Pakhtunkhwa",
             "Nowshera",
         ),
+        # a wire dateline after a headline; a district named as one; a division is several districts
+        (
+            "Suicide bombers attack military base\n\nPeshawar, Pakistan – Two suicide car bombers rammed the wall of "
+            "the Bannu cantonment on Tuesday.",
+            "Khyber Pakhtunkhwa",
+            "Bannu",
+        ),
+        (
+            "Karachi Police: Constable Rashid Ali of PS Mochko, District Keamari, was martyred while on duty at a "
+            "picket near Hub River Road.",
+            "Sindh",
+            "West Karachi",
+        ),
+        (
+            "QUETTA: Gas supply to parts of Nasirabad division was suspended after miscreants blew up a pipeline in "
+            "the Pir Koh area of Dera Bugti district.",
+            "Balochistan",
+            "Dera Bugti",
+        ),
     ],
 )
 def test_real_places_in_several_styles(real: PlaceExtractor, text: str, province: str, district: str) -> None:

@@ -55,6 +55,7 @@ import dataclasses
 import re
 
 from nigehban.extract.candidate import Evidence, FieldValue, quoted_from
+from nigehban.extract.segment import blank_grievances
 
 __all__ = ["extract_casualties", "parse_number"]
 
@@ -175,7 +176,9 @@ _BOUNDARY = re.compile(
     re.IGNORECASE,
 )
 _SUBSET = re.compile(
-    r"\b(?:including|incl|among\s+(?:them|whom|the\s+\w+)|(?:[\w-]+\s+)?of\s+whom|(?:(?!both\b)[\w-]+\s+)?of\s+them|"
+    # ("among the dead", not "Among the notable incidents, four policemen ... were martyred")
+    r"\b(?:including|incl|among\s+(?:them|whom|the\s+(?:dead|deceased|victims|injured|wounded|killed|martyred|martyrs"
+    r"|casualties|passengers|people|persons))|(?:[\w-]+\s+)?of\s+whom|(?:(?!both\b)[\w-]+\s+)?of\s+them|"
     r"out\s+of)\b",
     re.IGNORECASE,
 )
@@ -267,7 +270,7 @@ _RESUMED = re.compile(
 )
 _INCLUDING_BOMBER = re.compile(
     # "including the bomber", "including Khanzada and the bomber"
-    r"\bincluding\s+(?:[^,;.()]{1,40}?\s+and\s+)?(?:the|a)\s+(?:suicide\s+)?(?:bomber|attacker|assailant)\b",
+    r"\bincluding\s+(?:[^,;.()]{1,40}?\s+and\s+)?(?:(?:the|a)\s+)?(?:suicide\s+)?(?:bomber|attacker|assailant)\b",
     re.IGNORECASE,
 )
 _DURATION = re.compile(
@@ -838,6 +841,7 @@ _APPOSED_PEOPLE = re.compile(
     r"|,\s*" + _RANKED_NAME + r"(?:\s*,\s*(?:and\s+)?" + _RANKED_NAME + r"|\s+and\s+" + _RANKED_NAME + r")*\s*(?=,)"
 )
 # Nobody of those named: "no police official was martyred or injured", "No CTD personnel was hurt"
+_THE_KILLING = re.compile(r"(?<!\bafter\s)(?<!\bsince\s)(?<!\bbefore\s)(?<!\bover\s)(?<!\bfor\s)\bthe\s+$", re.I)
 _NOBODY_BEFORE = re.compile(
     r"\b(?:no|none\s+of\s+the)\s+(?:[\w-]+\s+){0,3}?(?:was|were|got|has\s+been|have\s+been)\s+(?:\w+\s+or\s+)?$",
     re.IGNORECASE,
@@ -850,7 +854,7 @@ def _label_count(text: str, keyword: re.Match[str], previous_end: int) -> list[_
     if label is None:
         return []
     before = text[max(previous_end, keyword.start() - 40) : keyword.start()]
-    cut = [m.end() for m in re.finditer(r"[.;:,(\n]", before)]
+    cut = [m.end() for m in re.finditer(r"[.;:,()|\n]", before)]  # "Killed: 89 (including bomber) | Injured: 343"
     who = before[cut[-1] :] if cut else before
     after = text[label.end() : label.end() + 30]
     qualifier = after.lstrip(" (")  # "Martyred 2 (police)"
@@ -934,6 +938,7 @@ _NOT_A_COUNT = re.compile(
     r"\b(?:No|Nos|no|Belt\s+No)\.?\s*\d+(?:/\d+)?\b"
     r"|\b[0-3]?\d[./-][01]?\d[./-](?:19|20)\d{2}\b"
     r"|\b(?:19|20)\d{2}-[01]\d-[0-3]\d\b"
+    r"|(?<=\bRescue\s)1122\b"  # the emergency service: "Rescue 1122 shifted the injured"
     # a day of the month: "On June 4, two FC personnel were martyred", "on 4 June, ..."
     r"|(?:(?<=January\s)|(?<=February\s)|(?<=March\s)|(?<=April\s)|(?<=May\s)|(?<=June\s)|(?<=July\s)"
     r"|(?<=August\s)|(?<=September\s)|(?<=October\s)|(?<=November\s)|(?<=December\s))"
@@ -1027,6 +1032,8 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
     # which 53 people were killed", "Militants carried out 62 attacks across Pakistan in December, killing 98",
     # "The BLA claimed to have killed 214 hostages"
     text = _NOT_THIS_TOLL.sub(lambda match: " " * len(match.group(0)), text)
+    # ... nor the deaths the attackers said they avenged ("in retaliation for the killing of two Baloch women")
+    text = blank_grievances(text)
     # a breakdown between dashes counts the same people again: "13 people were killed - 9 Chinese nationals, 2 FC
     # soldiers and 2 Pakistani civilians - and 28 were injured"
     text = _DASH_BREAKDOWN.sub(lambda match: match["word"] + " " * len(match["aside"]), text)
@@ -1080,7 +1087,13 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         if not mentions and (_ACTIVE_AFTER.match(word) or lives_of) and not passive:
             stop = keywords[index + 1].start() if index + 1 < len(keywords) else len(text)
             begin = keyword.end()
-            if (word == "killing" and keyword.end() <= headline_end) or lives_of:  # "TTP claims killing of two"
+            # "TTP claims killing of two"; "Responding to the killing of 11 coal miners ..." (not "two weeks after the
+            # killing of a cleric")
+            killing_of = word == "killing" and (
+                keyword.end() <= headline_end
+                or bool(_THE_KILLING.search(text, max(0, keyword.start() - 30), keyword.start()))
+            )
+            if killing_of or lives_of:
                 of = re.match(r"\s+of\s+", text[begin:stop], re.IGNORECASE)
                 begin += of.end() if of else 0
             segment = text[begin:stop]

@@ -41,6 +41,7 @@ import dataclasses
 import re
 
 from nigehban.extract.candidate import Evidence, FieldValue, quoted_from
+from nigehban.extract.segment import blank_grievances
 from nigehban.geo.gazetteer import place_key
 from nigehban.geo.resolution import PlaceQuery, Resolution
 from nigehban.geo.resolver import Resolver
@@ -65,6 +66,8 @@ _PLACE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _LABEL_PREFIX = re.compile(r"^(?:(?:near|at|in|outside)\s+(?:the\s+)?|(?:PS|P\.S\.|Police\s+Station)\s+)", re.I)
+_DIVISION_AFTER = re.compile(r"\s+[Dd]ivision\b")
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*$")
 _WIRE_AFTER = re.compile(r"\s*(?:\([A-Za-z]{2,10}\)\s*)?[—–:-]\s")
 # The headline form of a dateline: "Karachi: Cop killed in targeted attack", "DI Khan: three policemen martyred".
 _DATELINE_TITLE = re.compile(r"^\s*(?P<name>[A-Z][A-Za-z.]*(?:[ .-]+[A-Z][a-z.]*){0,2})\s*:\s")
@@ -118,7 +121,6 @@ _DISTRICT_BEFORE = re.compile(
 )
 # "in the Jandol area of lower Dir district", "in the north Waziristan tribal region": the name in lower case
 _LOWER_CASE_PART = re.compile(r"\b(?:lower|upper|north|south)(?=\s+(?:Dir|Waziristan|Kohistan|Chitral|Kurram)\b)")
-_GRIEVANCE = re.compile(r"\b(?:(?:revenge|retaliation|reprisal|vengeance)\s+for|to\s+avenge)\b[^,.;:!?\n]*", re.I)
 _RELATIVE = re.compile(r"\b(?:km|kms|kilometers?|kilometres?|miles?)\s+(?:\w+\s+){0,2}(?:of|from)\s+$", re.IGNORECASE)
 _SKIP_NAMES = frozenset(
     (  # noqa: SIM905 (a word list reads better as text)
@@ -197,8 +199,9 @@ class PlaceExtractor:
         # "the attack was revenge for the military's operation in North Waziristan": where the grievance arose,
         # not the attack (up to the clause's end: "In retaliation for ..., militants attacked ... in Bannu") --
         # unless the report names no other place ("in retaliation for operations against them in the Swat Valley")
-        fields = self._extract(_GRIEVANCE.sub(lambda match: " " * len(match.group(0)), plain))
-        if "district_pcode" not in fields and _GRIEVANCE.search(plain):
+        avenged = blank_grievances(plain)
+        fields = self._extract(avenged)
+        if "district_pcode" not in fields and avenged != plain:
             fields = self._extract(plain) or fields
         return fields if plain == text else quoted_from(fields, text)
 
@@ -239,8 +242,8 @@ class PlaceExtractor:
         del within  # the chain is read first: nothing to agree with yet
         for match in _CHAIN.finditer(text):
             chain = match["chain"]
-            if not text[: match.start("chain")].strip() and _WIRE_AFTER.match(text, match.end()):
-                continue  # "PESHAWAR, Pakistan (AFP) — ...": a wire dateline, where the report was filed
+            if _LINE_START.search(text, 0, match.start("chain")) and _WIRE_AFTER.match(text, match.end()):
+                continue  # "PESHAWAR, Pakistan (AFP) — ...": a wire dateline (after a headline), where it was filed
             parts = [part.strip() for part in chain.split(",") if part.strip()]
             # keep the parts that look like names, from the end (the country side) backwards
             kept: list[str] = []
@@ -536,8 +539,13 @@ class PlaceExtractor:
         for match in _NAME.finditer(text):
             before = text[max(0, match.start() - 40) : match.start()]
             possessive = bool(_POSSESSIVE.match(text, match.end()))
-            if not (_CONTEXT.search(before) or possessive) or _RELATIVE.search(before) or _HOME.search(before):
+            # "of PS Mochko, District Keamari": a district named as one is its own context
+            named_district = match.group(0).startswith("District ")
+            in_context = _CONTEXT.search(before) or possessive or named_district
+            if not in_context or _RELATIVE.search(before) or _HOME.search(before):
                 continue
+            if _DIVISION_AFTER.match(text, match.end()):
+                continue  # "parts of Nasirabad division": several districts
             # "travelling from Islamabad to the Dasu project ... attacked in Besham": a journey's start is where
             # the victims came from, taken only when no other place is named
             journey = bool(_JOURNEY.search(before))

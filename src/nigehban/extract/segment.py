@@ -39,7 +39,7 @@ import datetime as dt
 import itertools
 import re
 
-__all__ = ["Segments", "segment"]
+__all__ = ["Segments", "blank_grievances", "segment"]
 
 _ATTACK_NOUN = (
     r"(?:attacks?|bombings?|blasts?|explosions?|massacre|siege|assault|ambush|raid|carnage|tragedy|killings?|"
@@ -149,6 +149,21 @@ _NEW_INCIDENT = re.compile(
 )
 
 
+# What the attackers said they avenged, to the end of its clause: "the attack was revenge for the military's operation
+# in North Waziristan", "in retaliation for the killing of two Baloch women in Quetta", "in response to the killing of
+# a local commander" -- its place and its dead are not the attack's.
+_GRIEVANCE = re.compile(
+    r"\b(?:in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)|(?:revenge|retaliation|reprisal|vengeance)\s+for"
+    r"|to\s+avenge)\b[^,.;:!?\n]*",
+    re.IGNORECASE,
+)
+
+
+def blank_grievances(text: str) -> str:
+    """``text`` with what the attackers said they avenged blanked (offsets kept)."""
+    return _GRIEVANCE.sub(lambda match: " " * len(match.group(0)), text)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Segments:
     """Masks of the text's incidents (first = the report's main incident) and spans of recalled attacks."""
@@ -180,8 +195,12 @@ def segment(text: str, *, reference: dt.date | None = None) -> Segments:
         clause = _RELATIVE_CLAUSE.match(text, match.end("what"))
         mentions.append((match.start("what"), clause.end() if clause else match.end("what")))
     for match in _CAME_AFTER.finditer(text):
-        if not any(begin <= match.start("what") < end for begin, end in mentions):
-            mentions.append((match.start("what"), match.end("what")))
+        # the whole clause, also where a mention of its attack was found inside it ("came barely two months after
+        # the March 4 assault on the Bannu Cantonment, in which ... killed 18 people, ... before all 16 attackers
+        # were gunned down")
+        inside = [span for span in mentions if match.start("what") <= span[0] < match.end("what")]
+        mentions = [span for span in mentions if span not in inside]
+        mentions.append((min([match.start("what"), *(begin for begin, _ in inside)]), match.end("what")))
     for match in _YEAR_NAMED.finditer(text):
         if reference is not None and int(match["year"]) < reference.year:
             clause = _RELATIVE_CLAUSE.match(text, match.end())
