@@ -263,6 +263,13 @@ def synthetic() -> PlaceExtractor:
             "Balochistan",
             "Dera Bugti",
         ),
+        # a city of several districts, and a place inside it named later
+        (
+            "Karachi, Pakistan – A woman blew herself up next to a van at the University of Karachi. The blast hit the "
+            "van on the campus in the city's Gulshan-e-Iqbal area.",
+            "Sindh",
+            "East Karachi",
+        ),
     ],
 )
 def test_real_places_in_several_styles(real: PlaceExtractor, text: str, province: str, district: str) -> None:

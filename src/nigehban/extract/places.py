@@ -85,7 +85,9 @@ _CONTEXT = re.compile(
     r"northwest|eastern|western|central|port|tribal|troubled|volatile|largest|main|commercial|capital|city|"
     r"town|province|region|of|the|hub|cultural|garrison|provincial)\s+)*$|"
     r"\b(?:in|at|near|outside|inside|of|from|on|into|district|city|town|village|area|agency|tehsil)\s+"
-    r"(?:the\s+)?(?:(?:city|town|village|district|area|outskirts|suburbs?|province|region)\s+of\s+)?)$",
+    r"(?:the\s+)?(?:(?:city|town|village|district|area|outskirts|suburbs?|province|region)\s+of\s+)?"
+    # "in the city's Gulshan-e-Iqbal area", "the provincial capital's Hayatabad"
+    r"|\bthe\s+(?:provincial\s+)?(?:city|town|capital|metropolis|district)(?:['’]|\u00e2\u0080\u0099)s\s+)$",
     re.IGNORECASE,
 )
 _JOURNEY = re.compile(
@@ -419,6 +421,15 @@ class PlaceExtractor:
             return resolution
         return dataclasses.replace(resolution, district_pcode=capital.district_pcode, district=capital.district)
 
+    def _districts_of_city(self, name: str) -> set[str]:
+        """The districts of a city that spans several (Karachi), empty for any other place."""
+        return {
+            pcode
+            for match in self.resolver.gazetteer.lookup(name)
+            if not match.fuzzy and len(match.spans) > 1
+            for pcode in match.spans
+        }
+
     def _district_of_town(self, resolution: Resolution, place: str) -> Resolution:
         """A name that resolved to a unit without a district (a tehsil of the alias table): its town's district."""
         gazetteer = self.resolver.gazetteer
@@ -536,6 +547,10 @@ class PlaceExtractor:
         origin: tuple[Resolution, Evidence, str | None, float] | None = None
         landmark: tuple[Resolution, Evidence, str | None, float] | None = None
         village: tuple[Resolution, Evidence, str | None, float] | None = None
+        # a city of several districts ("at the University of Karachi ... in the city's Gulshan-e-Iqbal area"): a later
+        # place inside it says which
+        city: tuple[Resolution, Evidence, str | None, float] | None = None
+        city_districts: set[str] = set()
         for match in _NAME.finditer(text):
             before = text[max(0, match.start() - 40) : match.start()]
             possessive = bool(_POSSESSIVE.match(text, match.end()))
@@ -603,12 +618,20 @@ class PlaceExtractor:
             if (parent is None or parent_unknown) and _LANDMARK_NOUN.match(text, start + len(name)):
                 landmark = landmark or (found if landmarks else None)
                 continue
+            if city is not None:
+                if resolution.district_pcode in city_districts and resolution.district_pcode != city[0].district_pcode:
+                    return found
+                continue
             if resolution.district_pcode is not None:
+                city_districts = self._districts_of_city(query.place or name)
+                if city_districts:
+                    city = found
+                    continue
                 return found
             # a province or a place without a district ("in Khyber Pakhtunkhwa, ... near Karak"): a later
             # mention may name the district
             fallback = fallback or found
-        return landmark or village or fallback or (origin if origins else None)
+        return city or landmark or village or fallback or (origin if origins else None)
 
 
 def _canonical_or_none(province: str) -> str | None:
