@@ -479,6 +479,20 @@ def test_headlines(text: str, killed: int, killed_perpetrators: int, wounded: in
         # a time after the word is not a count
         ("Police post attacked; injured 0230 hrs shifted to DHQ hospital.", 0, 0, 0),
         ("Four people were killed and nine injured. Rescue 1122 shifted the injured to the DHQ hospital.", 4, 0, 9),
+        # more ranks; a unit after the name; one more of those counted ("another constable", "a third")
+        ("Sepoy Abdul Wahid and Sepoy Noor Ahmed martyred; Naib Risaldar Ghulam Nabi injured.", 2, 0, 1),
+        (
+            "Three terrorists were killed, while Constable Abdul Wali of CTD embraced shahadat and another constable "
+            "sustained injuries.",
+            1,
+            3,
+            1,
+        ),
+        ("Two members of a local peace committee were shot dead and a third injured in Tirah.", 2, 0, 1),
+        ("Three civilians died and a fourth sustained injuries in the attack.", 3, 0, 1),
+        # what the people counted belong to is not counted with them
+        ("Gul, a member of a local peace committee, was killed in the attack.", 1, 0, 0),
+        ("Four personnel of the Levies force were injured in a grenade attack.", 0, 0, 4),
         # a form's lists add up; a count said to be another word's does not join them
         (
             "Deceased: 3 Chinese nationals (incl. Director), 1 Pakistani driver. Injured: 1 Chinese, 1 Rangers guard.",

@@ -96,6 +96,28 @@ def test_victims_affiliation_is_not_the_perpetrator() -> None:
     assert got["perpetrator"] == "Lashkar-e-Islam"
 
 
+def test_a_group_named_for_something_else_is_not_the_perpetrator() -> None:
+    # the group another is said to front for, the violence a group is blamed for in general, a police rank
+    got = one(
+        "Six militants of the Tehreek-e-Jihad Pakistan (TJP) attacked a police station in Daraban. The TJP, which "
+        "many analysts regard as a front for the TTP, claimed responsibility."
+    )
+    assert got["perpetrator"] == "Tehreek-e-Jihad Pakistan"
+    got = one(
+        "Gunmen opened fire on a convoy in Kurram, killing 42. No group claimed responsibility. The attack comes amid "
+        "a surge in militant violence, much of it attributed to the Pakistani Taliban (TTP)."
+    )
+    assert got["perpetrator"] == "Unknown"
+    got = one("Constable Rashid Ali was martyred by two motorcyclists. SSP Keamari said it was a targeted attack.")
+    assert got["perpetrator"] == "Unknown"
+    # a claim in other words, beside another group's denial
+    got = one(
+        "Gunmen and suicide bombers attacked the district courts, killing 11. The TTP denied any role. A little-known "
+        "group, Ahrar-ul-Hind, later said it had carried out the attack."
+    )
+    assert got["perpetrator"] == "Ahrar-ul-Hind"
+
+
 def test_kidnapping_and_school_bombing() -> None:
     assert one("Unidentified gunmen kidnapped two engineers in Bajaur on Tuesday.")["attack_type"] == "kidnapping"
     got = one("Militants blew up a girls school in Swat overnight; no casualties were reported.")

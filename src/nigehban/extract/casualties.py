@@ -546,6 +546,8 @@ def _counts(segment: str, offset: int, *, after: bool) -> list[_Count]:
             count, end = _count_at(segment, match, offset, after=False)
             if count is None or (chain and count.start == chain[-1][0].start):
                 continue  # nothing, or the same count read twice ("and his two sons")
+            if chain and count.number == 1 and re.search(r"(?i)\bof\s+$", segment[: match.start()]):
+                continue  # what the people counted belong to: "Two members of a local peace committee"
             if chain and not _JOIN.fullmatch(segment[chain[-1][1] : match.start()]):
                 chain = []
             chain.append((count, end))
@@ -817,13 +819,18 @@ _LABEL_COUNT = re.compile(
 )
 # Ranks and roles that name a person in a list: "ASI Gul Khan and constable Imran martyred".
 _RANK = (
-    r"(?:(?:Head|head|Lady|lady|Senior|senior)\s+)?(?:ASI|SI|SHO|DSP|SP|SSP|ASP|AIG|DIG|IGP|DPO|SDPO|HC|FC"
+    r"(?:(?:Head|head|Lady|lady|Senior|senior|Naib|naib|Lance|lance)\s+)?(?:ASI|SI|SHO|DSP|SP|SSP|ASP|AIG|DIG|IGP|DPO|SDPO"
+    r"|HC|FC|Risaldar|risaldar|Dafadar|dafadar|Shopkeeper|shopkeeper"
     r"|Constable|constable|Sepoy|sepoy|Naik|naik|Ct|Const|Insp|Capt|Maj|Lt|Col|Hav|Nk|Sep|Sgt"
     r"|Lance\s+Naik|Havildar|havildar|Subedar|subedar|Captain|Major|Lieutenant|Colonel|Inspector|inspector"
     r"|Sub-Inspector|sub-inspector|Sergeant|Soldier|soldier|Driver|driver|Gunner|gunner|Dr\.?|Malik|Maulana|Mufti)"
 )
 # "(escort)"; "( )" where a belt number was blanked ("Constable Noor Zaman (No. 1189)")
-_RANKED_NAME = _RANK + r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:\s+\((?:[a-z][a-z ]{1,25}|\s+)\))?"
+_RANKED_NAME = (
+    _RANK
+    + r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:\s+\((?:[a-z][a-z ]{1,25}|\s+)\))?"
+    + r"(?:\s+of\s+(?:the\s+)?[A-Z][A-Za-z]+)?"  # "Constable Abdul Wali of CTD"
+)
 # An officer by rank alone before the count of his men: "Captain and 02 soldiers shaheed"
 _RANK_AND = re.compile(
     r"(?:^|(?<=[.;:,!?])\s*|\b(?:a|the|one)\s+)(?P<rank>Captain|Major|Lieutenant|Colonel|Lt\.?\s+Col\.?|DSP|SHO|ASI|SI"
@@ -924,7 +931,12 @@ def _named_before_others(text: str, mentions: list[_Count]) -> list[_Count]:
 
 
 # "two policemen were martyred and another injured": one more of those just counted
-_ANOTHER = re.compile(r"(?:\band|,)\s+(another|one\s+other)\s+(?:was\s+|were\s+|got\s+)?$", re.IGNORECASE)
+_ANOTHER = re.compile(
+    # "and another injured", "and another constable sustained injuries", "and a third injured"
+    r"(?:\band|,)\s+(another|one\s+other|a\s+third|a\s+fourth)\s+(?:(?!and\b|or\b)[a-z-]+\s+)?"
+    r"(?:was\s+|were\s+|got\s+|sustained\s+|received\s+)?(?:(?:bullet|gunshot|serious|minor)\s+)?$",
+    re.IGNORECASE,
+)
 _ABBREVIATION = re.compile(
     r"\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\)(?=\s+(?!and\b|or\b)[a-z])"
     r"|(?<=[A-Za-z])\s\(0?\d{1,3}\)(?=\s)"  # police style: "Three (03) FC personnel", "two (02) got injured"

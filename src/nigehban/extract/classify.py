@@ -361,7 +361,9 @@ _UNKNOWN_ACTOR = re.compile(
 _CLAIM = re.compile(
     r"claim(?:s|ed|ing)?\s+(?:the\s+)?(?:responsibility|credit|the\s+(?:attack|bombing|blast|killing|abduction))"
     r"|(?:accept|admit|own)(?:s|ed)?\s+(?:the\s+)?responsibility|took\s+responsibility|responsibility\s+was\s+claimed"
-    r"|claimed\s+by|\bclaims?\b(?=[^.;]{0,80}\b(?:attack|bombing|blast|killing|abduction|kidnapping|assault)s?\b)",
+    r"|claimed\s+by|\bclaims?\b(?=[^.;]{0,80}\b(?:attack|bombing|blast|killing|abduction|kidnapping|assault)s?\b)"
+    # "A little-known group, Ahrar-ul-Hind, later said it had carried out the attack."
+    r"|\bsaid\s+(?:it|they)\s+(?:had\s+|has\s+|have\s+)?(?:carried\s+out|staged|conducted|was\s+behind|were\s+behind)\b",
     re.IGNORECASE,
 )
 _NO_CLAIM = re.compile(
@@ -379,6 +381,15 @@ _ATTRIBUTION = re.compile(
 _NOT_ACTOR_BEFORE = re.compile(
     r"(?:\b(?:anti|ex)[\s\-]+|\bformer\s+|\bagainst\s+(?:the\s+)?|\bopposed\s+to\s+(?:the\s+)?|\bfrom\s+the\s+"
     r"|\bleft\s+the\s+|\bsplinter\s+of\s+(?:the\s+)?|\bAfghan\s+)$",
+    re.IGNORECASE,
+)
+# ... nor do these, nor the acronym that follows them: the group another is said to front for ("The TJP, which many
+# analysts regard as a front for the TTP, claimed"), and the general violence a group is blamed for ("much of it
+# attributed to the Pakistani Taliban (TTP)").
+_OTHER_THAN_THIS_BEFORE = re.compile(
+    r"(?:\b(?:front|proxy)\s+(?:group\s+)?(?:for|of)\s+(?:the\s+)?(?:banned\s+)?"
+    r"|\b(?:much|most|many|some|all)\s+of\s+(?:it|which|them|these|those)\s+(?:\w+\s+){0,2}(?:attributed|blamed)\s+"
+    r"(?:to|on)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
 # A group named as the victim's affiliation: "a member of the MQM", "an SSP cadre", "TTP commander ... was killed".
@@ -450,7 +461,10 @@ _PRO_TALIBAN_NAME = "pro-Taliban"  # a marker until scored
 
 # "TJP" is also the Shia party Tehrik-e-Jafaria Pakistan, often named as the victims' party: the acronym is
 # Tehreek-e-Jihad Pakistan only as the actor ("TJP militants stormed", "TJP claimed").
-_TJP_ACTOR = re.compile(r"\bTJP(?=\s+(?:militants?|fighters?|terrorists?|attackers?|gunmen|claimed|has\s+claimed))")
+_TJP_ACTOR = re.compile(
+    r"\bTJP(?=\s+(?:militants?|fighters?|terrorists?|attackers?|gunmen|claimed|has\s+claimed)"
+    r"|,\s+which\b[^.;]{0,80},\s+(?:has\s+)?claimed)"  # "The TJP, which many regard as a front for the TTP, claimed"
+)
 
 
 def _group_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -482,7 +496,11 @@ def _perpetrator(text: str) -> tuple[FieldValue, FieldValue]:
     best: tuple[float, int, int, str, bool | None] | None = None  # (score, start, end, name, claimed)
     no_claim = bool(_NO_CLAIM.search(text))
     unknown = _UNKNOWN_ACTOR.search(text)
+    other_end = -1
     for start, end, name in _group_mentions(text):
+        if _OTHER_THAN_THIS_BEFORE.search(text[max(0, start - 60) : start]) or text[other_end:start].strip() == "(":
+            other_end = end
+            continue
         if (
             _NOT_ACTOR_BEFORE.search(text[max(0, start - 30) : start])
             or _DENIES_AFTER.search(text[end : end + 60])

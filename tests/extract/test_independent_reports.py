@@ -1,0 +1,76 @@
+"""Reports written by contributors who had not read the extraction rules: a check on how the rules generalise.
+
+``tests/fixtures/reports_independent.jsonl`` holds 180 short reports of real attacks (2013-2025), written from
+memory in six styles by contributors who were shown only the district names and the scorer's group names, never
+the code: news headlines and wire stories (``nw``), other datasets' event notes and timelines (``dn``), GTD's
+later summaries (``gl2x``), the regional press (``pr``), official statements -- the military's press releases,
+police posts and FIR summaries (``of``) -- and analysts' and broadcasters' context-heavy stories (``an``). Each
+carries the date, district, province, victims killed and wounded, attackers killed and group that its text
+supports (``null`` where the text does not say); groups and provinces are compared as the evaluation's scorer
+compares them ("Islamic State" and "Islamic State Khorasan Province" are one group there).
+
+Read once before any change, the rules got 1,043 of 1,161 checked values right (89.8 %): news 89.0 %, event
+notes 88.6 %, GTD's later style 99.0 %, regional press 95.7 %, official statements 81.4 % and analysts' stories
+85.1 %. The rules were then improved against these texts (see docs/extraction.md), so the figure below is a
+regression guard, no longer an estimate. The misses left are listed in the failure message; among them a train
+hijacking told in one long sentence (``of25``), a group's front ("Tehreek-e-Jihad Pakistan, which many analysts
+regard as a front for the TTP", ``an12``) and a toll that counts victims of a second attack on the same highway
+(``an16``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from nigehban.extract import Extractor
+from nigehban.extract.candidate import Document
+from nigehban.geo.gazetteer import Gazetteer
+from nigehban.geo.resolver import Resolver
+from tests.helpers import eval_scorer, shared_data
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "reports_independent.jsonl"
+FIELDS = ("date", "district", "province", "killed", "wounded", "killed_perpetrators", "perpetrator")
+
+
+@pytest.mark.data
+def test_reports_written_without_reading_the_rules() -> None:
+    from nigehban.geo.boundaryset import BoundarySet
+
+    boundaries = BoundarySet.from_files(district=shared_data("geo") / "pak_adm2_districts.geojson")
+    extractor = Extractor(resolver=Resolver(boundaries=boundaries, gazetteer=Gazetteer.build(boundaries=boundaries)))
+    scorer = eval_scorer("score_extraction")  # groups and provinces compared as the evaluation compares them
+    same = {
+        "perpetrator": lambda a, b: scorer.group_key(a) == scorer.group_key(b),
+        "province": lambda a, b: scorer.prov_key(a) == scorer.prov_key(b),
+    }
+    rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 180
+    checked = dict.fromkeys(FIELDS, 0)
+    misses: list[str] = []
+    for row in rows:
+        published = dt.date.fromisoformat(row["published"]) if row["published"] else None
+        extraction = extractor.extract(Document(id=row["id"], text=row["text"], published=published))
+        assert extraction.is_attack, row["id"]
+        line = extraction.as_eval_dict()["incidents"][0]
+        for field in FIELDS:
+            expected = row["expected"][field]
+            if expected is None:
+                continue
+            checked[field] += 1
+            if not same.get(field, lambda a, b: a == b)(line[field], expected):
+                misses.append(f"{row['id']} {field}: {line[field]!r}, expected {expected!r}")
+    assert checked == {
+        "date": 174,
+        "district": 174,
+        "province": 180,
+        "killed": 180,
+        "wounded": 141,
+        "killed_perpetrators": 132,
+        "perpetrator": 180,
+    }
+    # 15 of 1,161 values are still missed (98.7 %, in-sample now): listed in docs/extraction.md
+    assert len(misses) <= 15, "\n".join(misses)
