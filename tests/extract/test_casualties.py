@@ -490,6 +490,8 @@ def test_headlines(text: str, killed: int, killed_perpetrators: int, wounded: in
         ),
         ("Two members of a local peace committee were shot dead and a third injured in Tirah.", 2, 0, 1),
         ("Three civilians died and a fourth sustained injuries in the attack.", 3, 0, 1),
+        ("ASI Ghulam Rasool died on the spot and a passer-by sustained bullet injuries.", 1, 0, 1),
+        ("The police post sustained serious damage in the attack.", 0, 0, 0),
         # what the people counted belong to is not counted with them
         ("Gul, a member of a local peace committee, was killed in the attack.", 1, 0, 0),
         ("Four personnel of the Levies force were injured in a grenade attack.", 0, 0, 4),

@@ -9,13 +9,14 @@ carries the date, district, province, victims killed and wounded, attackers kill
 supports (``null`` where the text does not say); groups and provinces are compared as the evaluation's scorer
 compares them ("Islamic State" and "Islamic State Khorasan Province" are one group there).
 
-Read once before any change, the rules got 1,043 of 1,161 checked values right (89.8 %): news 89.0 %, event
-notes 88.6 %, GTD's later style 99.0 %, regional press 95.7 %, official statements 81.4 % and analysts' stories
-85.1 %. The rules were then improved against these texts (see docs/extraction.md), so the figure below is a
-regression guard, no longer an estimate. The misses left are listed in the failure message; among them a train
-hijacking told in one long sentence (``of25``), a group's front ("Tehreek-e-Jihad Pakistan, which many analysts
-regard as a front for the TTP", ``an12``) and a toll that counts victims of a second attack on the same highway
-(``an16``).
+Scored once with the rules of 7 December 2026 (commit d3eb7a0), before any change, 1,038 of 1,161 checked values were right
+(89.4 %): news 89.0 %, event notes 88.6 %, GTD's later style 99.0 %, regional press 95.7 %, official statements
+81.4 % and analysts' stories 82.6 % -- against 96.4 % on batches the rule writers wrote themselves
+(tests/extract/test_other_styles.py). The rules were then improved against these texts (docs/extraction.md), so
+the figure below is a regression guard, no longer an estimate. The 14 misses left are listed in the failure
+message and in docs/extraction.md: among them a train hijacking told in one long sentence (``of25``), a
+province-wide toll with the attack inside it (``nw28``) and single people wounded in words the rules do not count
+("One labourer survived with bullet wounds").
 """
 
 from __future__ import annotations
@@ -72,5 +73,5 @@ def test_reports_written_without_reading_the_rules() -> None:
         "killed_perpetrators": 132,
         "perpetrator": 180,
     }
-    # 15 of 1,161 values are still missed (98.7 %, in-sample now): listed in docs/extraction.md
-    assert len(misses) <= 15, "\n".join(misses)
+    # 14 of 1,161 values are still missed (98.8 %, in-sample now): listed in docs/extraction.md
+    assert len(misses) <= 14, "\n".join(misses)

@@ -635,6 +635,11 @@ _COMPANIONS = re.compile(
     r"(?!\s+(?:said|says|told|added|stated|confirmed)\b)",  # "killed him, his father said": the source
     re.IGNORECASE,
 )
+_ONE_SUSTAINED = re.compile(
+    r"\b(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:sustained|received|suffered)\s+"
+    r"(?:(?:bullet|gunshot|serious|minor|critical|multiple|splinter)\s+)?$",
+    re.IGNORECASE,
+)
 _HE_OR_SHE = re.compile(r"\b(?:he|she)\s+(?:later\s+|also\s+|subsequently\s+|instantly\s+)?$", re.IGNORECASE)
 
 
@@ -645,6 +650,10 @@ def _one_person(
     before = text[max(previous_end, keyword.start() - 80) : keyword.start()]
     if word in ("died", "dies", "die") and _HE_OR_SHE.search(before):
         return [_Count(1, False, False, keyword.start(), keyword.end(), "he/she")]  # "as a result of which he died"
+    sustained = _ONE_SUSTAINED.search(before) if word == "injuries" else None
+    if sustained is not None and _PERSON.search(sustained.group(0)):  # "a passer-by sustained bullet injuries"
+        begin = keyword.start() - len(before) + sustained.start()
+        return [_Count(1, bool(_PERPETRATOR.search(sustained.group(0))), False, begin, keyword.end(), sustained[0])]
     if word in (
         "dead",
         "died",
