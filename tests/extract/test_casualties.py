@@ -288,6 +288,13 @@ def test_number_words() -> None:
         ("Khanzada, a DSP and 17 others were killed. Both bombers died in the blasts. Fatalities: 21.", 19, 2),
         ("Eleven people were killed. Two of the attackers blew themselves up, while the others escaped.", 11, 2),
         (
+            "Twenty-nine people embraced shahadat. The attackers, who wore FC uniforms, were engaged by the quick "
+            "reaction force and all 13 of them were killed.",
+            29,
+            13,
+        ),
+        ("Gunmen opened fire on five labourers; all five of them were killed.", 5, 0),
+        (
             "Five persons were killed when two suicide bombers attempted to storm the compound. One bomber was shot "
             "dead by the guards at the gate and the other blew himself up.",
             5,

@@ -228,7 +228,13 @@ _ALL_ATTACKERS_KILLED = re.compile(
     + _WORD_NUMBER
     + r")\s+(?:of\s+the\s+)?"
     + _ATTACKERS
-    + r"\s+to\s+hell\b",
+    + r"\s+to\s+hell\b"
+    # "the attackers, who came in two groups, were engaged ... and all 13 of them were killed" (checked below: the
+    # sentence names attackers before it)
+    + r"|\ball\s+(?P<them>\d{1,2}|"
+    + _WORD_NUMBER
+    + r")\s+of\s+them\s+(?:were|had\s+been|have\s+been)\s+(?:also\s+)?(?:killed|shot\s+dead|gunned\s+down"
+    + r"|neutrali[sz]ed|eliminated|sent\s+to\s+hell)\b",
     re.IGNORECASE,
 )
 # Attackers who killed and were then killed, counted in the sentence's subject: "Three militants disguised in
@@ -967,6 +973,26 @@ _NOT_A_COUNT = re.compile(
     r"|\b[0-3]?\d(?:st|nd|rd|th)?(?=\s+(?:of\s+)?(?:January|February|March|April|May|June|July|August|September|October"
     r"|November|December)\b)"
 )
+_SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
+_ATTACKERS_BEFORE = re.compile(r"\b" + _ATTACKERS + r"\b", re.IGNORECASE)
+
+
+_VICTIMS_NOUN = re.compile(
+    r"\b(?:people|persons|men|women|children|labou?rers|workers|passengers|soldiers|troops|policemen|officers"
+    r"|personnel|civilians|students|worshipp?ers|pilgrims|miners|tribesmen|hostages|members|guards|engineers)\b",
+    re.IGNORECASE,
+)
+
+
+def _them_are_attackers(text: str, position: int) -> bool:
+    """Whether "them" at ``position`` are attackers: the last people named before it in its sentence."""
+    ends = [match.end() for match in _SENTENCE_BREAK.finditer(text, 0, position)]
+    start = ends[-1] if ends else 0
+    attackers = [match.start() for match in _ATTACKERS_BEFORE.finditer(text, start, position)]
+    victims = [match.start() for match in _VICTIMS_NOUN.finditer(text, start, position)]
+    return bool(attackers) and (not victims or attackers[-1] > victims[-1])
+
+
 _NOT_THIS_TOLL = re.compile(
     # ... of a period ("Overall, the first quarter of 2024 recorded 432 fatalities"; not "In total, five assailants
     # were killed", a summary's sum of this attack)
@@ -1276,7 +1302,11 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
                 False,
             )
     for match in _ALL_ATTACKERS_KILLED.finditer(text):
-        count = parse_number(match["all"] or match["some"] or match["some2"] or match["active"] or match["sent"])
+        if match["them"] and not _them_are_attackers(text, match.start()):
+            continue
+        count = parse_number(
+            match["all"] or match["some"] or match["some2"] or match["active"] or match["sent"] or match["them"]
+        )
         if count and (perp.value is None or perp.value < count):
             perp.value, perp.evidence, perp.vague = count, Evidence(match.start(), match.end(), match.group(0)), False
     if self_killed and (perp.value is None or perp.value < self_killed) and self_evidence is not None:
