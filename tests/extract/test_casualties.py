@@ -295,6 +295,12 @@ def test_number_words() -> None:
         ),
         ("Gunmen opened fire on five labourers; all five of them were killed.", 5, 0),
         (
+            "Minister Shuja Khanzada martyred in suicide attack\n\nATTOCK: Col (retd) Shuja Khanzada and 18 others "
+            "were martyred.",
+            19,
+            1,
+        ),
+        (
             "Five persons were killed when two suicide bombers attempted to storm the compound. One bomber was shot "
             "dead by the guards at the gate and the other blew himself up.",
             5,

@@ -1209,7 +1209,10 @@ def extract_casualties(text: str) -> dict[str, FieldValue]:
         if not mentions:
             continue
         last = mentions
-        if tallies[kind].value is None and _OTHERS.match(mentions[0].noun.strip()):
+        counted = tallies[kind]
+        # (a count from the headline alone is no reason to skip: "Minister martyred ...\n\nX and 18 others")
+        fresh = counted.value is None or (counted.evidence is not None and counted.evidence.end <= headline_end)
+        if fresh and _OTHERS.match(mentions[0].noun.strip()):
             mentions = _named_before_others(text, mentions) + mentions  # "X and two others": X is one more
         first = min(mentions, key=lambda mention: mention.start)
         officer = _RANK_AND.search(text, max(0, first.start - 40), first.start)
