@@ -257,6 +257,22 @@ def test_karachi_is_the_district_of_the_city_centre_and_says_so(real: Resolver) 
 
 
 @pytest.mark.data
+def test_a_listed_place_without_a_point_says_which_of_a_citys_districts() -> None:
+    # with district boundaries only, "Landhi" is a listed place (aliases.toml) with a district and no point
+    boundaries = BoundarySet.from_files(district=shared_data("geo") / "pak_adm2_districts.geojson")
+    resolver = Resolver(boundaries=boundaries, gazetteer=Gazetteer.build(boundaries=boundaries))
+    landhi = resolver.resolve(PlaceQuery(place="Karachi", province="Sindh", detail="near Landhi railway station"))
+    assert (landhi.district, landhi.precision, landhi.matched, landhi.flags) == (
+        "Korangi Karachi",
+        "district",
+        "Landhi (locality, Korangi Karachi)",
+        (),
+    )
+    # a bare "Karachi" still gives the city centre's district, and says so
+    assert resolver.resolve(PlaceQuery(place="Karachi", province="Sindh")).district == "South Karachi"
+
+
+@pytest.mark.data
 def test_gtd_style_detail_text(real: Resolver) -> None:
     orakzai = real.resolve(
         PlaceQuery(

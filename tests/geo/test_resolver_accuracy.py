@@ -65,7 +65,7 @@ def test_gtd_province_from_names_meets_the_98_percent_target(gtd: GtdAccuracy) -
 
 @pytest.mark.xfail(
     strict=True,
-    reason="target not met: 65 % (86 % without bare-Karachi rows); see docs/geography-accuracy.md",
+    reason="target not met: 65 % (85 % without bare-Karachi rows); see docs/geography-accuracy.md",
 )
 def test_gtd_district_from_names_meets_the_90_percent_target(gtd: GtdAccuracy) -> None:
     assert gtd.district_rate >= 0.90, gtd.district_rate
@@ -75,8 +75,9 @@ def test_gtd_district_from_names_does_not_regress(gtd: GtdAccuracy) -> None:
     """The figures measured when this was written (docs/geography-accuracy.md), less half a point."""
     assert gtd.district_rate >= 0.642, gtd.district_rate
     assert gtd.district_rate_without_city_wide >= 0.850, gtd.district_rate_without_city_wide
-    # when the names do resolve to a district (not only a province or a multi-district city)
-    assert gtd.district_rate_when_resolved >= 0.935, gtd.district_rate_when_resolved
+    # when the names do resolve to a district (not only a province or a multi-district city); 93.9 % before Karachi's
+    # listed places refined the city (8 December 2026: more rows resolve, some of them at GTD's one Karachi point)
+    assert gtd.district_rate_when_resolved >= 0.930, gtd.district_rate_when_resolved
     assert gtd.unresolved <= 600
 
 

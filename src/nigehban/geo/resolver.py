@@ -579,7 +579,11 @@ class Resolver:
                 and current.place.kind == "tehsil"
                 and match.place.tehsil_pcode not in {None, current.place.tehsil_pcode}
             )
-            if match.place.has_point or match.place.kind in {"district", "tehsil"}
+            # (a listed place with no point of its own still says which of a city's districts: "near Landhi
+            # railway station, Karachi")
+            if match.place.has_point
+            or match.place.kind in {"district", "tehsil"}
+            or (city and match.place.district_pcode)
             if not (current and match.index == current.match.index)
         ]
         if not refinements:
