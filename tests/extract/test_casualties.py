@@ -355,6 +355,13 @@ def test_number_words() -> None:
             0,
         ),
         ("In total, five assailants were killed, and two policemen died.", 2, 5),
+        (
+            "Militants carried out nine attacks in Balochistan during the month, killing 14 people. Awaran: militants "
+            "attacked a check post, killing two FC personnel.",
+            2,
+            0,
+        ),
+        ("In one of three related attacks, gunmen killed a tribesman on Dattakhel Road.", 1, 0),
         ("Militants hijacked the train; 26 hostages were killed. The BLA claimed to have killed 214 hostages.", 26, 0),
         # the deaths the attackers said they avenged
         (

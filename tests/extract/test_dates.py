@@ -115,6 +115,19 @@ MONDAY = dt.date(2013, 5, 6)
         ),
         # a list's cells
         ("16-Feb-2013 | Quetta | Balochistan | Hazara Town | Killed: 84", None, dt.date(2013, 2, 16)),
+        # a timeline's entry and its source after it
+        (
+            "March 3: Two FC personnel were killed when an IED struck their vehicle in Kohlu. The Express Tribune, "
+            "March 4, 2017.",
+            None,
+            dt.date(2017, 3, 3),
+        ),
+        # "last week on Tuesday" is the Tuesday of the week before
+        (
+            "An engineer abducted from Wadh last week on Tuesday has not been freed.",
+            dt.date(2018, 5, 17),
+            dt.date(2018, 5, 8),
+        ),
         # a day and month without a year long before publication is a date to come, when the report counts days back
         (
             "Two Chinese nationals were killed late Sunday near the airport. The attack came days before a summit "

@@ -120,6 +120,17 @@ def test_a_news_report_with_a_recalled_attack(extractor: Extractor) -> None:
             "than 1,500 deaths from violence in 2022.",
             26,
         ),
+        # "since January, when ..."; an earlier year with its month
+        (
+            "A suicide bombing at a rally in Khar killed 54 people on Sunday. The bombing was the deadliest since "
+            "January, when a suicide bomber killed more than 100 people inside a mosque in Peshawar.",
+            54,
+        ),
+        (
+            "At least 10 people were martyred when a suicide bomber blew himself up at Data Darbar on Wednesday. The "
+            "shrine had earlier been attacked in July 2010 when twin suicide bombers killed 45 people.",
+            10,
+        ),
     ],
 )
 def test_a_recalled_attacks_toll_is_not_the_new_ones(extractor: Extractor, text: str, killed: int) -> None:
@@ -182,6 +193,16 @@ def test_a_second_attack_within_hours_is_its_own_incident(extractor: Extractor) 
     extraction = extractor.extract(Document(id="r2", text=text, published=dt.date(2023, 9, 29)))
     assert [c.value("killed") for c in extraction.incidents] == [52, 5]
     assert [c.value("province") for c in extraction.incidents] == ["Balochistan", "Khyber Pakhtunkhwa"]
+
+
+def test_a_claim_after_meanwhile_is_the_same_attacks(extractor: Extractor) -> None:
+    text = (
+        "BUNER: A PTI leader was shot dead by unknown miscreants in Pir Baba area of Buner on Friday evening. "
+        "Meanwhile, the banned Tehreek-e-Taliban Pakistan (TTP) claimed responsibility for the killing."
+    )
+    extraction = extractor.extract(Document(id="b1", text=text, published=dt.date(2016, 4, 23)))
+    assert len(extraction.incidents) == 1
+    assert extraction.incidents[0].value("perpetrator") == "Tehrik-i-Taliban Pakistan"
 
 
 def test_empty_and_unrelated_documents(extractor: Extractor) -> None:

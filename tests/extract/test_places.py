@@ -270,6 +270,28 @@ def synthetic() -> PlaceExtractor:
             "Sindh",
             "East Karachi",
         ),
+        # a wire dateline with its date after the country; "here" is the dateline's town
+        (
+            "PESHAWAR, Pakistan, July 31 (Reuters) - Islamic State claimed a suicide bombing at a gathering.\n\nThe "
+            "bomber blew himself up near the stage in Khar, the main town of Bajaur district.",
+            "Khyber Pakhtunkhwa",
+            "Bajaur",
+        ),
+        (
+            "MARDAN: At least 26 people were killed when a suicide bomber blew himself up at the gate of the Nadra "
+            "office here on Tuesday. The guard, who was among those killed, hailed from Kalu Khan area of Swabi "
+            "district.",
+            "Khyber Pakhtunkhwa",
+            "Mardan",
+        ),
+        # a place inside the city named first; the background of earlier years is not the attack's place
+        (
+            "KARACHI, Apr 20 (APP): Unknown miscreants shot dead a lady health worker in Sherpao Colony, Landhi. It "
+            "may be mentioned that the city has witnessed several attacks on polio teams in Gadap, Orangi and Baldia "
+            "towns during the last two years.",
+            "Sindh",
+            "Korangi Karachi",
+        ),
     ],
 )
 def test_real_places_in_several_styles(real: PlaceExtractor, text: str, province: str, district: str) -> None:

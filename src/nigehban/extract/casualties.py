@@ -1002,6 +1002,10 @@ _NOT_THIS_TOLL = re.compile(
     # ... or of many attacks ("58 militant attacks", not "the 2011 drone attacks")
     r"|(?:^|(?<=[.!?]\s)|(?<=\n))[^.!?\n]*\b(?!(?:19|20)\d\d\b)(?:[3-9]|[1-9]\d{1,3})\s+(?:[\w-]+\s+)?"
     r"(?:attacks|incidents)\b[^.!?\n]*"
+    # ... in words only with the period ("nine attacks in Balochistan during the month"; not GTD's "one of three
+    # related attacks")
+    r"|(?:^|(?<=[.!?]\s)|(?<=\n))[^.!?\n]*\b(?:three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens\s+of)\s+"
+    r"(?:[\w-]+\s+)?attacks\b[^.!?\n]*\b(?:during|in|over)\s+the\s+(?:month|year|quarter|week)\b[^.!?\n]*"
     r"|\bclaim(?:ed|s|ing)\s+to\s+have\s+(?:killed|martyred|slain)\b[^,.;\n]*",
     re.IGNORECASE,
 )

@@ -136,9 +136,13 @@ _CITATION = re.compile(
     r"|\((?=[^()\n]{0,40}\b(?:Dawn|The\s+News|Express\s+Tribune|Tribune|Reuters|AP|AFP|BBC|Geo|ISPR|APP|"
     r"Daily\s+Times|The\s+Nation|Business\s+Recorder|Xinhua|Al\s+Jazeera)\b)[^()\n]{0,60}\)"
     # a document's own date: "FIR No. 412 dated 13.07.2023 ... on 12.07.2023 at about 2310 hrs"
+    # a timeline's source after the entry: "... claimed responsibility. The Express Tribune, March 4, 2017."
+    r"|\b(?:The\s+)?(?:Express\s+Tribune|Dawn|The\s+News|Daily\s+Times|The\s+Nation|Business\s+Recorder|Geo\s+News)\s*,\s*"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d{2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+(?:19|20)\d{2})"
     r"|\bdated\s+(?:[0-3]?\d[./-][01]?\d[./-](?:19|20)\d{2}|[0-3]?\d\s+[A-Z][a-z]+\.?,?\s+(?:19|20)\d{2}"
     r"|[A-Z][a-z]+\.?\s+[0-3]?\d,?\s+(?:19|20)\d{2})"
 )
+_LAST_WEEK_ON = re.compile(r"\blast\s+week\s+(?:on\s+)?$", re.IGNORECASE)
 _HEADER = re.compile(r"^[^:\n]{0,100}?:\s")
 _WEEK = dt.timedelta(days=7)
 _HALF_YEAR = dt.timedelta(days=180)
@@ -308,4 +312,6 @@ def _relative(text: str, published: dt.date | None) -> FieldValue | None:
         offset = (published.weekday() - target) % 7
         if match.group(0).lower().startswith("last "):
             offset = offset or 7
+        if _LAST_WEEK_ON.search(text, max(0, match.start() - 20), match.start()):
+            offset += 7  # "last week on Tuesday": the Tuesday of the week before
     return FieldValue(published - dt.timedelta(days=offset), 0.8, evidence)

@@ -56,7 +56,7 @@ _PREPOSITION = re.compile(
 )
 _DISTANCE = re.compile(r"\b\d+\s*(?:km|kms|kilometers?|kilometres?|miles?)\b", re.IGNORECASE)
 _DATELINE = re.compile(
-    r"^\s*(?P<name>[A-Z][A-Z .'-]{2,30}?)\s*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b[^:\n-]*)?"
+    r"^\s*(?P<name>[A-Z][A-Z .'-]{2,30}?)\s*(?:,\s*Pakistan(?=,))?(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b[^:\n-]*)?"
     r"(?:,\s*Pakistan)?\s*(?:\((?:Reuters|AP|AFP|APP|PPI|NNI|INP|Online|DPA|Xinhua|dpa)\)\s*)?[:—–-]\s"
 )
 # A register's labelled place: "Place: Sector 11-1/2, Orangi Town, PS Pakistan Bazar, District West."
@@ -68,7 +68,17 @@ _PLACE_LABEL = re.compile(
 _LABEL_PREFIX = re.compile(r"^(?:(?:near|at|in|outside)\s+(?:the\s+)?|(?:PS|P\.S\.|Police\s+Station)\s+)", re.I)
 _DIVISION_AFTER = re.compile(r"\s+[Dd]ivision\b")
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*$")
-_WIRE_AFTER = re.compile(r"\s*(?:\([A-Za-z]{2,10}\)\s*)?[—–:-]\s")
+# ... "PESHAWAR, Pakistan (AFP) —", "PESHAWAR, Pakistan, July 31 (Reuters) -"
+_BACKGROUND_SENTENCE = re.compile(
+    r"(?:(?<=[.!?]\s)|(?<=\n))[^.!?\n]*\b(?:(?:in|during|over)\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:years?|months?|decades?)"
+    r"|in\s+recent\s+(?:years|months)|(?:has|have)\s+(?:witnessed|seen|suffered)\s+(?:several|many|a\s+series|dozens|repeated))"
+    r"\b[^.!?\n]*",
+    re.IGNORECASE,
+)
+_HERE = re.compile(r"\b(?:here|in\s+the\s+city)\b(?!\s+(?:is|are|was|were)\b)", re.IGNORECASE)
+_WIRE_AFTER = re.compile(
+    r"\s*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?)?\s*(?:\([A-Za-z]{2,10}\)\s*)?[—–:-]\s"
+)
 # The headline form of a dateline: "Karachi: Cop killed in targeted attack", "DI Khan: three policemen martyred".
 _DATELINE_TITLE = re.compile(r"^\s*(?P<name>[A-Z][A-Za-z.]*(?:[ .-]+[A-Z][a-z.]*){0,2})\s*:\s")
 # A monitoring report's entry: "Bannu, KP – 14 March 2023: ...", "Tank – 2 Feb 2024: ...",
@@ -201,7 +211,9 @@ class PlaceExtractor:
         # "the attack was revenge for the military's operation in North Waziristan": where the grievance arose,
         # not the attack (up to the clause's end: "In retaliation for ..., militants attacked ... in Bannu") --
         # unless the report names no other place ("in retaliation for operations against them in the Swat Valley")
-        avenged = blank_grievances(plain)
+        # ... nor the background of earlier years: "the city has witnessed several attacks on polio teams in Gadap,
+        # Orangi and Baldia towns during the last two years"
+        avenged = _BACKGROUND_SENTENCE.sub(lambda match: " " * len(match.group(0)), blank_grievances(plain))
         fields = self._extract(avenged)
         if "district_pcode" not in fields and avenged != plain:
             fields = self._extract(plain) or fields
@@ -335,6 +347,13 @@ class PlaceExtractor:
         resolution = self.resolver.resolve_text(name)
         if resolution.method == "none":
             return None
+        here = resolution, Evidence(match.start("name"), match.end("name"), match["name"]), name, 0.85
+        if (
+            resolution.district_pcode is not None
+            and _HERE.search(text, match.end(), match.end() + 300)
+            and not self._districts_of_city(name)  # "KARACHI: ... in Orangi Town here" says which district
+        ):
+            return here  # "MARDAN: ... blew himself up at the gate of the Nadra office here on Tuesday"
         # the dateline is where the report was filed; a place in the body is more specific: one in the
         # dateline's province first, else one elsewhere ("ISLAMABAD (Reuters) - ... attacked in Besham")
         better = self._mentions(text, within=resolution, origins=False, landmarks=False)
@@ -347,7 +366,7 @@ class PlaceExtractor:
         better = better or self._mentions(text, within=resolution, landmarks=False)
         if better is not None and (better[0].district_pcode is not None or resolution.district_pcode is None):
             return better  # not a mention of the province only ("PESHAWAR: ... the Khyber Pukhtunkhwa police")
-        return resolution, Evidence(match.start("name"), match.end("name"), match["name"]), name, 0.85
+        return here
 
     def _anywhere(
         self, text: str, within: Resolution | None = None
@@ -619,6 +638,8 @@ class PlaceExtractor:
                 landmark = landmark or (found if landmarks else None)
                 continue
             if city is not None:
+                if village is not None and village[0].district_pcode in city_districts:
+                    return village  # "in Sherpao Colony, Landhi": a place inside the city named before this one
                 if resolution.district_pcode in city_districts and resolution.district_pcode != city[0].district_pcode:
                     return found
                 continue
@@ -631,6 +652,8 @@ class PlaceExtractor:
             # a province or a place without a district ("in Khyber Pakhtunkhwa, ... near Karak"): a later
             # mention may name the district
             fallback = fallback or found
+        if city is not None and village is not None and village[0].district_pcode in city_districts:
+            return village
         return city or landmark or village or fallback or (origin if origins else None)
 
 

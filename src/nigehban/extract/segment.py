@@ -123,11 +123,24 @@ _SIMILAR = re.compile(
 # pupils, at an army-run school in Peshawar in 2014." (a year before the report's own, which must be known)
 _DEATH_WORDS = r"(?:killed|killing|died|dead|deaths|fatalities|lives|martyred|massacred|slain)"
 _EARLIER_YEAR = re.compile(
-    r"(?<=[.!?]\s)[^.!?]*\b" + _DEATH_WORDS + r"\b[^.!?]*?\bin\s+(?P<year>(?:19|20)\d{2})\b[^.!?]*"
-    r"|(?<=[.!?]\s)[^.!?]*\bin\s+(?P<year2>(?:19|20)\d{2})\b[^.!?]*?\b" + _DEATH_WORDS + r"\b[^.!?]*"
+    r"(?<=[.!?]\s)[^.!?]*\b"
+    + _DEATH_WORDS
+    + r"\b[^.!?]*?\bin\s+(?:"
+    + _MONTH
+    + r"\s+)?(?P<year>(?:19|20)\d{2})\b[^.!?]*"
+    r"|(?<=[.!?]\s)[^.!?]*\bin\s+(?:"
+    + _MONTH
+    + r"\s+)?(?P<year2>(?:19|20)\d{2})\b[^.!?]*?\b"
+    + _DEATH_WORDS
+    + r"\b[^.!?]*"
 )
 # An attack named by its year: "who had also masterminded the 2014 Peshawar school massacre in which 141 people died"
 _YEAR_NAMED = re.compile(r"\bthe\s+(?P<year>(?:19|20)\d{2})\s+(?:[^,.;:()]{0,50}?\s)?" + _ATTACK_NOUN + r"\b")
+# An earlier attack told in a "since ..., when" clause: "the deadliest in Pakistan since January, when a suicide
+# bomber killed more than 100 people"
+_SINCE_WHEN = re.compile(
+    r"\bsince\s+(?:" + _MONTH + r"|(?:19|20)\d{2}|last\s+\w+)(?:\s+(?:19|20)\d{2})?\s*,?\s+when\b[^.!?]*"
+)
 # The report's own attack placed after an earlier one: "The assault came a day after gunmen ambushed two vehicles in
 # Gwadar, killing 14 soldiers."
 _CAME_AFTER = re.compile(
@@ -144,7 +157,7 @@ _EARLIER_MONTH = re.compile(
 _CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b|\bresponsibility\b", re.IGNORECASE)
 _NEW_INCIDENT = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:In\s+(?:a|another)\s+(?:separate|similar|related|second)?\s*"
-    r"(?:incident|attack|development)|Separately|Meanwhile|Elsewhere|Within\s+hours|Hours\s+later"
+    r"(?:incident|attack|development)|Separately|Meanwhile,?\s+(?:in|at|near)|Elsewhere|Within\s+hours|Hours\s+later"
     r"|Later\s+(?:that|the\s+same)\s+day)\b",
 )
 
@@ -194,6 +207,9 @@ def segment(text: str, *, reference: dt.date | None = None) -> Segments:
             continue
         clause = _RELATIVE_CLAUSE.match(text, match.end("what"))
         mentions.append((match.start("what"), clause.end() if clause else match.end("what")))
+    for match in _SINCE_WHEN.finditer(text):
+        if not any(begin < match.end() and match.start() < end for begin, end in mentions):
+            mentions.append((match.start(), match.end()))
     for match in _CAME_AFTER.finditer(text):
         # the whole clause, also where a mention of its attack was found inside it ("came barely two months after
         # the March 4 assault on the Bannu Cantonment, in which ... killed 18 people, ... before all 16 attackers
