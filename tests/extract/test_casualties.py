@@ -362,6 +362,14 @@ def test_number_words() -> None:
             0,
         ),
         ("In one of three related attacks, gunmen killed a tribesman on Dattakhel Road.", 1, 0),
+        (
+            "Two FC soldiers were killed and four others were injured in the blast. This was one of two related "
+            "attacks; in total, five people were killed and nine were injured in the two attacks.",
+            2,
+            0,
+        ),
+        ("Constable Israr Khan No. 1190 (r/o Bannu) embraced shahadat and HC Zahid Ullah got injured.", 1, 0),
+        ("Levies Daffadar Wali Muhammad and Sepoy Rasool Bakhsh embraced shahadat.", 2, 0),
         ("Militants hijacked the train; 26 hostages were killed. The BLA claimed to have killed 214 hostages.", 26, 0),
         # the deaths the attackers said they avenged
         (

@@ -113,6 +113,13 @@ MONDAY = dt.date(2013, 5, 6)
             None,
             dt.date(2023, 7, 12),
         ),
+        # a situation report's first line
+        (
+            "Daily Situation Report, Police Headquarters Quetta, 12.03.2024.\n1. Terrorism - PS Brewery: On "
+            "11.03.2024 at about 2130 hrs, miscreants opened fire on a police mobile.",
+            None,
+            dt.date(2024, 3, 11),
+        ),
         # a list's cells
         ("16-Feb-2013 | Quetta | Balochistan | Hazara Town | Killed: 84", None, dt.date(2013, 2, 16)),
         # a timeline's entry and its source after it

@@ -835,7 +835,7 @@ _LABEL_COUNT = re.compile(
 # Ranks and roles that name a person in a list: "ASI Gul Khan and constable Imran martyred".
 _RANK = (
     r"(?:(?:Head|head|Lady|lady|Senior|senior|Naib|naib|Lance|lance)\s+)?(?:ASI|SI|SHO|DSP|SP|SSP|ASP|AIG|DIG|IGP|DPO|SDPO"
-    r"|HC|FC|Risaldar|risaldar|Dafadar|dafadar|Shopkeeper|shopkeeper"
+    r"|HC|FC|Risaldar|risaldar|Daf+adar|daf+adar|Shopkeeper|shopkeeper"
     r"|Constable|constable|Sepoy|sepoy|Naik|naik|Ct|Const|Insp|Capt|Maj|Lt|Col|Hav|Nk|Sep|Sgt"
     r"|Lance\s+Naik|Havildar|havildar|Subedar|subedar|Captain|Major|Lieutenant|Colonel|Inspector|inspector"
     r"|Sub-Inspector|sub-inspector|Sergeant|Soldier|soldier|Driver|driver|Gunner|gunner|Dr\.?|Malik|Maulana|Mufti)"
@@ -956,7 +956,7 @@ _ABBREVIATION = re.compile(
     r"\s\((?=[^)]*[A-Z][^)]*[A-Z])[A-Za-z&.-]{2,10}\)(?=\s+(?!and\b|or\b)[a-z])"
     r"|(?<=[A-Za-z])\s\(0?\d{1,3}\)(?=\s)"  # police style: "Three (03) FC personnel", "two (02) got injured"
     # the military's "Sepoy Irfan (age 24 years, resident of ...)"
-    r"|\s\((?:(?:aged?|age)\s+\d{1,3}\b|residents?\s+of\b)[^()]{0,80}\)"
+    r"|\s\((?:(?:aged?|age)\s+\d{1,3}\b|residents?\s+of\b|[rs]/o\s)[^()]{0,80}\)"  # "(r/o Bannu)": resident of
     r"|\s\((?:retd|Retd|R|r)\.?\)(?=\s)"  # "Col (retd) Shuja Khanzada and 18 others"
 )
 
@@ -1006,7 +1006,9 @@ _NOT_THIS_TOLL = re.compile(
     # related attacks")
     r"|(?:^|(?<=[.!?]\s)|(?<=\n))[^.!?\n]*\b(?:three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens\s+of)\s+"
     r"(?:[\w-]+\s+)?attacks\b[^.!?\n]*\b(?:during|in|over)\s+the\s+(?:month|year|quarter|week)\b[^.!?\n]*"
-    r"|\bclaim(?:ed|s|ing)\s+to\s+have\s+(?:killed|martyred|slain)\b[^,.;\n]*",
+    r"|\bclaim(?:ed|s|ing)\s+to\s+have\s+(?:killed|martyred|slain)\b[^,.;\n]*"
+    # ... nor the sum of related attacks: "; in total, five people were killed and nine were injured in the two attacks"
+    r"|(?<=[;,]\s)in\s+(?:total|all)\b[^.;!?\n]*\b(?:the|these|both)\s+(?:\w+\s+)?(?:attacks|incidents|blasts|bombings)\b",
     re.IGNORECASE,
 )
 _DASH_BREAKDOWN = re.compile(

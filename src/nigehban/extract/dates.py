@@ -143,7 +143,9 @@ _CITATION = re.compile(
     r"|[A-Z][a-z]+\.?\s+[0-3]?\d,?\s+(?:19|20)\d{2})"
 )
 _LAST_WEEK_ON = re.compile(r"\blast\s+week\s+(?:on\s+)?$", re.IGNORECASE)
-_HEADER = re.compile(r"^[^:\n]{0,100}?:\s")
+# a statement's header: "Rawalpindi, August 22, 2024 (ISPR): ...", or its first line ("Daily Situation Report, Police
+# Headquarters Quetta, 12.03.2024.")
+_HEADER = re.compile(r"^[^:\n]{0,100}?:\s|^[^\n]{0,120}\n")
 _WEEK = dt.timedelta(days=7)
 _HALF_YEAR = dt.timedelta(days=180)
 _DAY_BEFORE_YESTERDAY = re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b", re.IGNORECASE)
