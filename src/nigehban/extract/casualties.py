@@ -31,6 +31,11 @@
 - **Combining**: counts joined by ``and`` in one mention add up; separate mentions of the same kind
   take the largest (reports repeat their totals: "killing five ... The five victims were killed
   when ...") unless the later one says ``also``/``another`` (then they add).
+- **Not this attack's**: a period's or several attacks' totals ("Overall, March saw 58 militant
+  attacks in which 53 people were killed", "; in total, five ... in the two attacks"), a group's
+  boast ("claimed to have killed 214 hostages"), the deaths the attackers said they avenged ("in
+  retaliation for the killing of two women") and a breakdown of a count already read ("At least 19
+  people, nine soldiers and 10 assailants, were killed": the breakdown, with its split, is kept).
 - **Nothing said**: "no casualties", "no one was hurt", "causing no injuries" give 0 with
   confidence 0.9; silence gives 0 with confidence 0.4 (GTD's and the news' convention: a report of
   an attack names its dead).
@@ -862,8 +867,9 @@ _APPOSED_PEOPLE = re.compile(
     r",\s*(?:including|among\s+them)\b[^.;:]*?(?=,)"
     r"|,\s*" + _RANKED_NAME + r"(?:\s*,\s*(?:and\s+)?" + _RANKED_NAME + r"|\s+and\s+" + _RANKED_NAME + r")*\s*(?=,)"
 )
-# Nobody of those named: "no police official was martyred or injured", "No CTD personnel was hurt"
+# "the killing of 11 coal miners" counts them (not "two weeks after the killing of a cleric")
 _THE_KILLING = re.compile(r"(?<!\bafter\s)(?<!\bsince\s)(?<!\bbefore\s)(?<!\bover\s)(?<!\bfor\s)\bthe\s+$", re.I)
+# Nobody of those named: "no police official was martyred or injured", "No CTD personnel was hurt"
 _NOBODY_BEFORE = re.compile(
     r"\b(?:no|none\s+of\s+the)\s+(?:[\w-]+\s+){0,3}?(?:was|were|got|has\s+been|have\s+been)\s+(?:\w+\s+or\s+)?$",
     re.IGNORECASE,

@@ -20,6 +20,14 @@ confidence and the evidence span. In order of trust:
 4. Nothing: the publication date itself with confidence 0.3 (news is about recent events), or no
    value.
 
+Not the attack's: a cited source's date ("Source: Dawn; Reuters (15 July 2021)", "The Express
+Tribune, March 4, 2017", "FIR No. 412 dated 13.07.2023" -- taken as the publication date when none
+is given), a statement's header or first line when the body gives a date up to a week before ("Rawalpindi,
+August 22, 2024 (ISPR): On the night of 21/22 August ..."), the weekday of a claim or a toll's update
+("claimed responsibility on Monday"), and a no-year date half a year before publication when the
+report also counts days back (a date still to come). "The night of 21/22 August" is the 21st;
+"last week on Tuesday" the Tuesday of the week before.
+
 A date is never after the publication date. Caveats: a weekday with no publication date is left
 unknown (confidence 0.1, the evidence still shown); "last week" and month-only dates give no day.
 
@@ -135,10 +143,10 @@ _CITATION = re.compile(
     r"|\bSources?\s*:[^\n]{0,100}?(?:\.\s|\n|$)"
     r"|\((?=[^()\n]{0,40}\b(?:Dawn|The\s+News|Express\s+Tribune|Tribune|Reuters|AP|AFP|BBC|Geo|ISPR|APP|"
     r"Daily\s+Times|The\s+Nation|Business\s+Recorder|Xinhua|Al\s+Jazeera)\b)[^()\n]{0,60}\)"
-    # a document's own date: "FIR No. 412 dated 13.07.2023 ... on 12.07.2023 at about 2310 hrs"
     # a timeline's source after the entry: "... claimed responsibility. The Express Tribune, March 4, 2017."
     r"|\b(?:The\s+)?(?:Express\s+Tribune|Dawn|The\s+News|Daily\s+Times|The\s+Nation|Business\s+Recorder|Geo\s+News)\s*,\s*"
     r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d{2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+(?:19|20)\d{2})"
+    # a document's own date: "FIR No. 412 dated 13.07.2023 ... on 12.07.2023 at about 2310 hrs"
     r"|\bdated\s+(?:[0-3]?\d[./-][01]?\d[./-](?:19|20)\d{2}|[0-3]?\d\s+[A-Z][a-z]+\.?,?\s+(?:19|20)\d{2}"
     r"|[A-Z][a-z]+\.?\s+[0-3]?\d,?\s+(?:19|20)\d{2})"
 )

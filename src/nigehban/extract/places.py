@@ -3,6 +3,8 @@
 :class:`PlaceExtractor` takes a :class:`~nigehban.geo.resolver.Resolver` (with or without
 boundaries: without them only province, place and coordinates come out) and finds, in order:
 
+0. **A register's place field**: "Place: Sector 11-1/2, Orangi Town, PS Pakistan Bazar, District West."
+   (police and CTD registers): the first part that is a known place with a district.
 1. **Address chains** ending in the country: "in Bannu, North-West Frontier, Pakistan", "in the
    Inayat Kali area of Bajaur, Federally Administered Tribal Areas, Pakistan" (the GTD and agency
    style). The comma parts are read as place, district, province; words before the last
@@ -21,6 +23,10 @@ boundaries: without them only province, place and coordinates come out) and find
 Fields: ``province`` (canonical name), ``district_pcode``, ``district``, ``place`` (the most specific
 name matched), ``latitude``, ``longitude`` (the matched place's point; its precision is what the
 resolver says), each with the evidence span of the mention.
+
+Read past (unless nothing else is named): what the attackers said they avenged ("revenge for the
+operation in North Waziristan") and sentences about earlier years ("during the last two years").
+A city of several districts (Karachi) gives way to a place inside it named in the report.
 
 Caveats: a report naming several places ("militants from Khyber attacked a post in Peshawar")
 gives the first one in a place context; names that are also common words are only taken when
@@ -68,14 +74,18 @@ _PLACE_LABEL = re.compile(
 _LABEL_PREFIX = re.compile(r"^(?:(?:near|at|in|outside)\s+(?:the\s+)?|(?:PS|P\.S\.|Police\s+Station)\s+)", re.I)
 _DIVISION_AFTER = re.compile(r"\s+[Dd]ivision\b")
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*$")
-# ... "PESHAWAR, Pakistan (AFP) —", "PESHAWAR, Pakistan, July 31 (Reuters) -"
+# A sentence about earlier years, whose places are not the attack's: "the city has witnessed several attacks on polio
+# teams in Gadap, Orangi and Baldia towns during the last two years"
 _BACKGROUND_SENTENCE = re.compile(
     r"(?:(?<=[.!?]\s)|(?<=\n))[^.!?\n]*\b(?:(?:in|during|over)\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:years?|months?|decades?)"
     r"|in\s+recent\s+(?:years|months)|(?:has|have)\s+(?:witnessed|seen|suffered)\s+(?:several|many|a\s+series|dozens|repeated))"
     r"\b[^.!?\n]*",
     re.IGNORECASE,
 )
+# The dateline's town named again in the body: "MARDAN: ... at the gate of the Nadra office here on Tuesday"
 _HERE = re.compile(r"\b(?:here|in\s+the\s+city)\b(?!\s+(?:is|are|was|were)\b)", re.IGNORECASE)
+# What follows a wire dateline written as an address: "PESHAWAR, Pakistan (AFP) —", "PESHAWAR, Pakistan, July 31
+# (Reuters) -"
 _WIRE_AFTER = re.compile(
     r"\s*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?)?\s*(?:\([A-Za-z]{2,10}\)\s*)?[—–:-]\s"
 )

@@ -13,7 +13,11 @@
   suicide bomber killed ...", "Last year, a similar attack ...", "...; on May 3, four constables were
   killed" -- while one opening with a later time is the attack's sequel ("In December 2011, al-Qaida
   claimed responsibility"); and later sentences telling of deaths in a year before the report's own,
-  wherever the year stands ("Its gunmen killed 150 people at an army-run school in Peshawar in 2014").
+  wherever the year stands ("Its gunmen killed 150 people at an army-run school in Peshawar in 2014"),
+  or in an earlier month of the report's year ("... in January that killed 92 people"); an attack
+  named by its year ("the 2014 Peshawar school massacre in which 141 people died"); "since
+  January, when ..."; "evoked memories of ..."; and what a "came a day after ..." clause tells.
+  "Within hours, a second blast ...", "Hours later" and "Later that day" open another incident.
 
 Each segment is returned as a **mask** of the text: a string of the same length in which
 everything outside the segment is blanked, so that evidence spans found in a segment are spans of
@@ -151,8 +155,7 @@ _CAME_AFTER = re.compile(
 # ... or of deaths in an earlier month of the report's own year: "The same group said it carried out the twin
 # bombings at a snooker hall in January that killed 92 people." (a report of 16 February)
 _EARLIER_MONTH = re.compile(
-    r"(?<=[.!?]\s)[^.!?]*\bin\s+(?P<month>" + _MONTH + r")\b(?!\s+\d)[^.!?]*?"
-    r"\b(?:killed|killing|died|dead|martyred|massacred|slain)\b[^.!?]*"
+    r"(?<=[.!?]\s)[^.!?]*\bin\s+(?P<month>" + _MONTH + r")\b(?!\s+\d)[^.!?]*?\b" + _DEATH_WORDS + r"\b[^.!?]*"
 )
 _CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b|\bresponsibility\b", re.IGNORECASE)
 _NEW_INCIDENT = re.compile(
