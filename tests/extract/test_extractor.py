@@ -239,15 +239,6 @@ def test_app_extract_writes_a_line_per_document(app: Nigehban, tmp_path: Path) -
     assert seen[-1] == (3, 3)
 
 
-@pytest.fixture(scope="module")
-def real_extractor() -> Extractor:
-    from nigehban.geo.boundaryset import BoundarySet
-    from tests.helpers import shared_data
-
-    boundaries = BoundarySet.from_files(district=shared_data("geo") / "pak_adm2_districts.geojson")
-    return Extractor(resolver=Resolver(boundaries=boundaries, gazetteer=Gazetteer.build(boundaries=boundaries)))
-
-
 @pytest.mark.data
 @pytest.mark.parametrize(
     ("text", "published", "expected"),

@@ -33,20 +33,14 @@ import pytest
 
 from nigehban.extract import Extractor
 from nigehban.extract.candidate import Document
-from nigehban.geo.gazetteer import Gazetteer
-from nigehban.geo.resolver import Resolver
-from tests.helpers import eval_scorer, shared_data
+from tests.helpers import eval_scorer
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "reports_independent.jsonl"
 FIELDS = ("date", "district", "province", "killed", "wounded", "killed_perpetrators", "perpetrator")
 
 
 @pytest.mark.data
-def test_reports_written_without_reading_the_rules() -> None:
-    from nigehban.geo.boundaryset import BoundarySet
-
-    boundaries = BoundarySet.from_files(district=shared_data("geo") / "pak_adm2_districts.geojson")
-    extractor = Extractor(resolver=Resolver(boundaries=boundaries, gazetteer=Gazetteer.build(boundaries=boundaries)))
+def test_reports_written_without_reading_the_rules(real_extractor: Extractor) -> None:
     scorer = eval_scorer("score_extraction")  # groups and provinces compared as the evaluation compares them
     same = {
         "perpetrator": lambda a, b: scorer.group_key(a) == scorer.group_key(b),
@@ -58,7 +52,7 @@ def test_reports_written_without_reading_the_rules() -> None:
     misses: list[str] = []
     for row in rows:
         published = dt.date.fromisoformat(row["published"]) if row["published"] else None
-        extraction = extractor.extract(Document(id=row["id"], text=row["text"], published=published))
+        extraction = real_extractor.extract(Document(id=row["id"], text=row["text"], published=published))
         assert extraction.is_attack, row["id"]
         line = extraction.as_eval_dict()["incidents"][0]
         for field in FIELDS:

@@ -47,26 +47,19 @@ import pytest
 
 from nigehban.extract import Extractor
 from nigehban.extract.candidate import Document
-from nigehban.geo.gazetteer import Gazetteer
-from nigehban.geo.resolver import Resolver
-from tests.helpers import shared_data
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "reports_other_styles.jsonl"
 
 
 @pytest.mark.data
-def test_headlines_wire_stories_and_notes() -> None:
-    from nigehban.geo.boundaryset import BoundarySet
-
-    boundaries = BoundarySet.from_files(district=shared_data("geo") / "pak_adm2_districts.geojson")
-    extractor = Extractor(resolver=Resolver(boundaries=boundaries, gazetteer=Gazetteer.build(boundaries=boundaries)))
+def test_headlines_wire_stories_and_notes(real_extractor: Extractor) -> None:
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 392
     checked: dict[str, int] = {"date": 0, "district": 0, "killed": 0, "perpetrator": 0, "killed_perpetrators": 0}
     misses: list[str] = []
     for row in rows:
         published = dt.date.fromisoformat(row["published"]) if row["published"] else None
-        extraction = extractor.extract(Document(id=row["id"], text=row["text"], published=published))
+        extraction = real_extractor.extract(Document(id=row["id"], text=row["text"], published=published))
         assert extraction.is_attack, row["id"]
         line = extraction.as_eval_dict()["incidents"][0]
         for field, expected in row["expected"].items():
